@@ -1,0 +1,115 @@
+using Parley.Domain.Common;
+using Parley.Domain.Conversations;
+using Parley.Domain.Messages;
+using Parley.Domain.Settings;
+
+namespace Parley.Domain.Team;
+
+/// <summary>The Roles table of PRODUCT.md. Every entry point asks here; nothing else decides who may do what.</summary>
+public static class Permissions
+{
+    public static bool CanSee(TeamMember member, Conversation conversation) =>
+        member.CompanyId == conversation.CompanyId &&
+        (member.SeesEverything
+         || conversation.AssigneeId == member.Id
+         || (conversation.Folder == Folder.New && conversation.AssigneeId is null));
+
+    public static Decision CanAccept(TeamMember member, Conversation conversation, string? acceptedByName)
+    {
+        if (conversation.Folder != Folder.New)
+        {
+            return conversation.Folder == Folder.Active
+                ? Decision.Conflict($"This chat was already accepted by {acceptedByName ?? "another manager"}.")
+                : Decision.Conflict("This chat is archived; it cannot be accepted.");
+        }
+
+        if (!member.SeesEverything && conversation.AssigneeId is { } assignee && assignee != member.Id)
+            return Decision.Forbidden("This chat is assigned to another manager.");
+        return Decision.Allow;
+    }
+
+    /// <summary>Writing to the client, and finishing, need an Active conversation that is one's own (or any, for owner and supervisor).</summary>
+    public static Decision CanWrite(TeamMember member, Conversation conversation)
+    {
+        if (conversation.Folder == Folder.New)
+            return Decision.Conflict("Accept the chat (Reply) before writing in it.");
+        if (conversation.Folder == Folder.Archived)
+            return Decision.Conflict("This chat is archived.");
+        if (!member.SeesEverything && conversation.AssigneeId != member.Id)
+            return Decision.Forbidden("Only the chat's manager may write in it.");
+        return Decision.Allow;
+    }
+
+    /// <summary>Private notes: anyone who sees the conversation, in any folder.</summary>
+    public static Decision CanWriteNote(TeamMember member, Conversation conversation) =>
+        CanSee(member, conversation) ? Decision.Allow : Decision.NotFound("Conversation not found.");
+
+    public static Decision CanTransfer(TeamMember member, Conversation conversation, CompanySettings settings)
+    {
+        if (!member.SeesEverything && !settings.ManagersMayChangeManager)
+            return Decision.Forbidden("Changing the manager is not allowed for the Manager role in this company.");
+        if (conversation.Folder != Folder.Active)
+            return Decision.Conflict("Only an active chat can be passed to another manager.");
+        if (!member.SeesEverything && conversation.AssigneeId != member.Id)
+            return Decision.Forbidden("Only the chat's manager may pass it on.");
+        return Decision.Allow;
+    }
+
+    public static Decision CanBlockClients(TeamMember member, CompanySettings settings) =>
+        member.SeesEverything || settings.ManagersMayBlockClients
+            ? Decision.Allow
+            : Decision.Forbidden("Blocking clients is not allowed for the Manager role in this company.");
+
+    public static Decision CanReopen(TeamMember member, Conversation conversation)
+    {
+        if (!member.SeesEverything) return Decision.Forbidden("Only an owner or a supervisor may reopen a chat.");
+        return conversation.Folder == Folder.Archived ? Decision.Allow : Decision.Conflict("This chat is not archived.");
+    }
+
+    public static Decision CanEdit(TeamMember member, Message message, CompanySettings settings)
+    {
+        if (settings.ForbidEditing) return Decision.Forbidden("Editing messages is turned off in this company's settings.");
+        return OwnLiveMessage(member, message, "edit");
+    }
+
+    public static Decision CanDelete(TeamMember member, Message message, CompanySettings settings)
+    {
+        if (settings.ForbidDeleting) return Decision.Forbidden("Deleting messages is turned off in this company's settings.");
+        return OwnLiveMessage(member, message, "delete");
+    }
+
+    /// <summary>Owner and supervisor see the edit history and deleted texts; others see only the marks.</summary>
+    public static bool CanSeeAudit(TeamMember member) => member.SeesEverything;
+
+    /// <summary>Client card, notes, topics, tags: on conversations the member can see.</summary>
+    public static bool CanEditClient(TeamMember member, bool seesAConversationOfClient) =>
+        member.SeesEverything || seesAConversationOfClient;
+
+    /// <summary>Reassigning the client's manager on the card.</summary>
+    public static Decision CanChangeClientManager(TeamMember member) =>
+        member.SeesEverything ? Decision.Allow : Decision.Forbidden("Only an owner or a supervisor may change a client's manager.");
+
+    public static Decision CanManageQuickReply(TeamMember member, Guid? ownerId)
+    {
+        if (ownerId is null)
+            return member.SeesEverything ? Decision.Allow : Decision.Forbidden("Only an owner or a supervisor may manage company-wide quick replies.");
+        return ownerId == member.Id ? Decision.Allow : Decision.Forbidden("This is another member's personal quick reply.");
+    }
+
+    /// <summary>Topics and tags catalog, channels, distribution, AI.</summary>
+    public static Decision CanManageWorkspace(TeamMember member) =>
+        member.SeesEverything ? Decision.Allow : Decision.Forbidden("Only an owner or a supervisor may change this.");
+
+    /// <summary>Settings → Company, team members and roles.</summary>
+    public static Decision CanManageCompany(TeamMember member) =>
+        member.Role == Role.Owner ? Decision.Allow : Decision.Forbidden("Only the company's owner may change this.");
+
+    private static Decision OwnLiveMessage(TeamMember member, Message message, string verb)
+    {
+        if (message.AuthorKind != AuthorKind.Manager || message.AuthorMemberId != member.Id)
+            return Decision.Forbidden($"You can {verb} only your own messages.");
+        if (message.DeletedAt is not null)
+            return Decision.Conflict("This message was deleted.");
+        return Decision.Allow;
+    }
+}
