@@ -6,7 +6,7 @@ namespace Parley.Domain.Clients;
 public static class ContactValidation
 {
     public static bool IsEmail(string value) =>
-        value.Length <= 254 && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && value.Contains('.', StringComparison.Ordinal);
+        value.Length <= 254 && MailAddress.TryCreate(value, out var parsed) && parsed.Address == value && parsed.Host.Contains('.', StringComparison.Ordinal);
 
     /// <summary>Normalizes a typed phone to E.164: "+38 (050) 123-45-67" → "+380501234567"; null if it cannot be one.</summary>
     public static string? ToE164(string value)

@@ -60,6 +60,7 @@ public static class ConversationLifecycle
     public static Transition Accept(Conversation conversation, TeamMember member, CompanySettings settings, DateTime now)
     {
         conversation.Folder = Folder.Active;
+        if (conversation.AssigneeId != member.Id) conversation.AssignedAt = now;
         conversation.AssigneeId = member.Id;
         conversation.AssignedAt ??= now;
         conversation.AcceptedAt = now;

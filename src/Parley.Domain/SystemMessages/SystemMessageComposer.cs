@@ -11,7 +11,7 @@ public sealed record TemplateValues(string? ClientName, string? ManagerName, str
 /// Picks the language and text of a system message: the client's language when a template exists for it
 /// (the company's own or a built-in one), else the company's main language.
 /// </summary>
-public sealed class SystemMessageComposer(IReadOnlyCollection<SystemMessageTemplate> companyTemplates, string mainLanguage)
+public sealed partial class SystemMessageComposer(IReadOnlyCollection<SystemMessageTemplate> companyTemplates, string mainLanguage)
 {
     public ComposedSystemMessage? Compose(SystemMessageKind kind, string? clientLanguage, TemplateValues values)
     {
@@ -19,10 +19,13 @@ public sealed class SystemMessageComposer(IReadOnlyCollection<SystemMessageTempl
         var template = TemplateFor(kind, language) ?? BuiltInTemplates.Find(kind, "en");
         if (string.IsNullOrWhiteSpace(template)) return null;
 
-        var text = template
-            .Replace("{client.name}", Fallback(values.ClientName, language), StringComparison.Ordinal)
-            .Replace("{manager.name}", values.ManagerName ?? "", StringComparison.Ordinal)
-            .Replace("{company.name}", values.CompanyName, StringComparison.Ordinal);
+        // One pass, so a client named "{manager.name}" stays literally that.
+        var text = Placeholder().Replace(template, m => m.Groups[1].Value switch
+        {
+            "client" => Fallback(values.ClientName, language),
+            "manager" => values.ManagerName ?? "",
+            _ => values.CompanyName,
+        });
         return new ComposedSystemMessage(kind, language, text, ButtonsFor(kind, language));
     }
 
@@ -50,6 +53,9 @@ public sealed class SystemMessageComposer(IReadOnlyCollection<SystemMessageTempl
                 return [];
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{(client|manager|company)\.name\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     private static string Fallback(string? clientName, string language) =>
         !string.IsNullOrWhiteSpace(clientName) ? clientName : language switch

@@ -8,6 +8,9 @@ namespace Parley.Domain.Team;
 /// <summary>The Roles table of PRODUCT.md. Every entry point asks here; nothing else decides who may do what.</summary>
 public static class Permissions
 {
+    /// <summary>Another company's conversation does not exist for this member.</summary>
+    private static readonly Decision Hidden = Decision.NotFound("Conversation not found.");
+
     public static bool CanSee(TeamMember member, Conversation conversation) =>
         member.CompanyId == conversation.CompanyId &&
         (member.SeesEverything
@@ -16,6 +19,7 @@ public static class Permissions
 
     public static Decision CanAccept(TeamMember member, Conversation conversation, string? acceptedByName)
     {
+        if (member.CompanyId != conversation.CompanyId) return Hidden;
         if (conversation.Folder != Folder.New)
         {
             return conversation.Folder == Folder.Active
@@ -31,6 +35,7 @@ public static class Permissions
     /// <summary>Writing to the client, and finishing, need an Active conversation that is one's own (or any, for owner and supervisor).</summary>
     public static Decision CanWrite(TeamMember member, Conversation conversation)
     {
+        if (member.CompanyId != conversation.CompanyId) return Hidden;
         if (conversation.Folder == Folder.New)
             return Decision.Conflict("Accept the chat (Reply) before writing in it.");
         if (conversation.Folder == Folder.Archived)
@@ -46,6 +51,7 @@ public static class Permissions
 
     public static Decision CanTransfer(TeamMember member, Conversation conversation, CompanySettings settings)
     {
+        if (member.CompanyId != conversation.CompanyId) return Hidden;
         if (!member.SeesEverything && !settings.ManagersMayChangeManager)
             return Decision.Forbidden("Changing the manager is not allowed for the Manager role in this company.");
         if (conversation.Folder != Folder.Active)
@@ -62,6 +68,7 @@ public static class Permissions
 
     public static Decision CanReopen(TeamMember member, Conversation conversation)
     {
+        if (member.CompanyId != conversation.CompanyId) return Hidden;
         if (!member.SeesEverything) return Decision.Forbidden("Only an owner or a supervisor may reopen a chat.");
         return conversation.Folder == Folder.Archived ? Decision.Allow : Decision.Conflict("This chat is not archived.");
     }
@@ -106,6 +113,7 @@ public static class Permissions
 
     private static Decision OwnLiveMessage(TeamMember member, Message message, string verb)
     {
+        if (member.CompanyId != message.CompanyId) return Decision.NotFound("Message not found.");
         if (message.AuthorKind != AuthorKind.Manager || message.AuthorMemberId != member.Id)
             return Decision.Forbidden($"You can {verb} only your own messages.");
         if (message.DeletedAt is not null)

@@ -467,7 +467,7 @@ public class PermissionsTests
 
     // ---- tenant isolation of the state-changing checks ("no data ever crosses between companies")
 
-    [Fact(Skip = "domain bug: CanAccept/CanWrite/CanTransfer/CanReopen do not compare member.CompanyId with conversation.CompanyId (only CanSee does)")]
+    [Fact]
     public void StateChangingChecks_OwnerOfOtherCompany_NotAllowed()
     {
         var outsider = Member(Role.Owner, "Mallory", OtherCompanyId);

@@ -1,0 +1,214 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+using Parley.Domain.Channels;
+using Parley.Domain.Clients;
+using Parley.Domain.Common;
+using Parley.Domain.Companies;
+using Parley.Domain.Conversations;
+using Parley.Domain.Messages;
+using Parley.Domain.SystemMessages;
+using Parley.Domain.Team;
+using Parley.Server.Conversations;
+using Parley.Server.Realtime;
+
+namespace Parley.Server.Channels;
+
+/// <summary>What any channel hands over when a client writes or presses a button.</summary>
+public sealed record InboundMessage(
+    string ExternalClientId,
+    string? Name = null,
+    string? Username = null,
+    string? Language = null,
+    string? PhotoUrl = null,
+    string? Text = null,
+    string? ClientMessageId = null,
+    string? ChannelMessageId = null,
+    IReadOnlyList<Attachment>? Attachments = null,
+    string? ButtonPayload = null);
+
+public sealed record InboundResult(Guid ConversationId, Guid? MessageId, bool Duplicate);
+
+/// <summary>
+/// The client side of the one path (PRODUCT.md rule 1): find or create the client, append to the open conversation
+/// or start a new one, handle button answers. Every channel adapter calls this.
+/// </summary>
+public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, TimeProvider time)
+{
+    private const int MaxAttempts = 5;
+
+    public async Task<InboundResult> ReceiveAsync(Channel channel, InboundMessage inbound, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ReceiveOnceAsync(channel, inbound, ct);
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                // A concurrent request for the same client won a race (same conversation, same identity or same
+                // client message id); start again from what is committed now.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<InboundResult> ReceiveOnceAsync(Channel channel, InboundMessage inbound, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var company = await db.Companies.FirstAsync(c => c.Id == channel.CompanyId, ct);
+        var client = await FindOrCreateClientAsync(channel, inbound, now, ct);
+
+        if (inbound.ClientMessageId is { } cmid)
+        {
+            var existing = await db.Messages.AsNoTracking()
+                .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client)
+                .Join(db.Conversations.Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id), m => m.ConversationId, c => c.Id, (m, c) => m)
+                .Select(m => new { m.ConversationId, m.Id })
+                .FirstOrDefaultAsync(ct);
+            if (existing is not null) return new InboundResult(existing.ConversationId, existing.Id, true);
+        }
+
+        if (inbound.ButtonPayload is { } payload) return await PressButtonAsync(company, client, channel, payload, now, ct);
+
+        var conversation = await db.Conversations.Include(c => c.Topics)
+            .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id && c.Folder != Folder.Archived)
+            .OrderByDescending(c => c.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+
+        if (client.IsBlocked) return await KeepHiddenAsync(company, client, channel, conversation, inbound, now, ct);
+
+        var isNew = conversation is null;
+        conversation ??= NewConversation(company, client, channel, inbound);
+        var unit = new ConversationUnit(db, company, client, conversation, senders, now);
+        var message = ClientMessage(unit, inbound);
+        if (isNew)
+        {
+            db.Conversations.Add(conversation);
+            var start = ConversationLifecycle.Start(conversation, company.Settings, TimeZones.Find(company.TimeZone), now);
+            unit.AddClientMessage(message);
+            await unit.ApplyAsync(start, Actor.Client(client.Name));
+            unit.AnnounceChange(Changes.Created);
+        }
+        else
+        {
+            var wrote = unit.AddClientMessage(message);
+            await unit.ApplyAsync(wrote, Actor.Client(client.Name));
+            if (wrote.AlertAssignee) unit.Announce(item => new AssigneeAlerted(company.Id, item, "client_wrote"));
+        }
+
+        await unit.CommitAsync(bus, ct);
+        return new InboundResult(conversation.Id, message.Id, false);
+    }
+
+    /// <summary>Yes / No on "more questions?" and 1–5 ratings, whatever the channel.</summary>
+    private async Task<InboundResult> PressButtonAsync(Company company, Client client, Channel channel, string payload, DateTime now, CancellationToken ct)
+    {
+        var conversation = await db.Conversations.Include(c => c.Topics)
+            .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id)
+            .OrderByDescending(c => c.CreatedAt)
+            .FirstOrDefaultAsync(ct)
+            ?? throw new RuleViolationException(Decision.Invalid("This client has no conversation to answer in."));
+        var unit = new ConversationUnit(db, company, client, conversation, senders, now);
+        var actor = Actor.Client(client.Name);
+
+        if (ButtonPayloads.ParseRating(payload) is { } stars)
+        {
+            await unit.ApplyAsync(ConversationLifecycle.Rate(conversation, stars, now), actor);
+            unit.AnnounceChange(Changes.Updated);
+        }
+        else if (payload is ButtonPayloads.MoreQuestionsYes or ButtonPayloads.MoreQuestionsNo)
+        {
+            var t = ConversationLifecycle.AnswerMoreQuestions(conversation, payload == ButtonPayloads.MoreQuestionsYes, company.Settings, now);
+            await unit.ApplyAsync(t, actor);
+            unit.AnnounceChange(t.Archived ? Changes.Archived : Changes.Updated);
+            if (t.AlertAssignee) unit.Announce(item => new AssigneeAlerted(company.Id, item, "more_questions"));
+        }
+        else
+        {
+            throw new RuleViolationException(Decision.Invalid($"Unknown button payload '{payload}'."));
+        }
+
+        await unit.CommitAsync(bus, ct);
+        return new InboundResult(conversation.Id, null, false);
+    }
+
+    /// <summary>A blocked client's message is kept, hidden, and announced to nobody.</summary>
+    private async Task<InboundResult> KeepHiddenAsync(Company company, Client client, Channel channel, Conversation? open, InboundMessage inbound, DateTime now, CancellationToken ct)
+    {
+        var conversation = open ?? await db.Conversations
+            .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id)
+            .OrderByDescending(c => c.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+        if (conversation is null)
+        {
+            conversation = NewConversation(company, client, channel, inbound);
+            conversation.Folder = Folder.Archived;
+            conversation.ArchiveReason = ArchiveReason.Blocked;
+            conversation.CreatedAt = conversation.LastMessageAt = now;
+            conversation.ArchivedAt = now;
+            db.Conversations.Add(conversation);
+        }
+
+        var unit = new ConversationUnit(db, company, client, conversation, senders, now);
+        var message = ClientMessage(unit, inbound);
+        message.IsHiddenBlocked = true;
+        db.Messages.Add(message);
+        await db.SaveChangesAsync(ct);
+        return new InboundResult(conversation.Id, message.Id, false);
+    }
+
+    private async Task<Client> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
+    {
+        var clientId = await db.ClientIdentities.Where(i => i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId)
+            .Select(i => (Guid?)i.ClientId).FirstOrDefaultAsync(ct);
+        if (clientId is { } id)
+        {
+            var known = await db.Clients.FirstAsync(c => c.Id == id, ct);
+            // Channels tell us more over time (a name typed later, a language); never overwrite what a manager typed.
+            known.Name ??= inbound.Name;
+            known.Username ??= inbound.Username;
+            known.PhotoUrl ??= inbound.PhotoUrl;
+            known.Language ??= Languages.Normalize(inbound.Language);
+            return known;
+        }
+
+        var client = new Client
+        {
+            CompanyId = channel.CompanyId,
+            Name = inbound.Name,
+            Username = inbound.Username,
+            PhotoUrl = inbound.PhotoUrl,
+            Language = Languages.Normalize(inbound.Language),
+            CreatedAt = now,
+        };
+        client.Identities.Add(new ClientIdentity
+        {
+            ClientId = client.Id,
+            ChannelId = channel.Id,
+            ExternalId = inbound.ExternalClientId,
+            Username = inbound.Username,
+            CreatedAt = now,
+        });
+        db.Clients.Add(client);
+        return client;
+    }
+
+    private static Conversation NewConversation(Company company, Client client, Channel channel, InboundMessage inbound) => new()
+    {
+        CompanyId = company.Id,
+        ClientId = client.Id,
+        ChannelId = channel.Id,
+        ChannelType = channel.Type,
+        Language = client.Language ?? Languages.Normalize(inbound.Language),
+    };
+
+    private static Message ClientMessage(ConversationUnit unit, InboundMessage inbound)
+    {
+        var message = unit.NewMessage(AuthorKind.Client, inbound.Text ?? "");
+        message.ClientMessageId = inbound.ClientMessageId;
+        message.ChannelMessageId = inbound.ChannelMessageId;
+        message.Attachments = [.. inbound.Attachments ?? []];
+        return message;
+    }
+}

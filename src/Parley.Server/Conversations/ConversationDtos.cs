@@ -1,0 +1,80 @@
+using Parley.Domain.Channels;
+using Parley.Domain.Conversations;
+using Parley.Domain.Messages;
+using Parley.Domain.SystemMessages;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>A row of the inbox, and the payload of every conversation event on the team hub.</summary>
+public sealed record ConversationItem(
+    Guid Id,
+    Folder Folder,
+    ArchiveReason? ArchiveReason,
+    Guid ClientId,
+    string? ClientName,
+    string? ClientPhotoUrl,
+    Guid ChannelId,
+    ChannelType ChannelType,
+    Guid? AssigneeId,
+    bool IsAiHandled,
+    bool AwaitingAnswer,
+    string? Language,
+    int UnreadCount,
+    int? Rating,
+    DateTime CreatedAt,
+    DateTime LastMessageAt,
+    string? LastMessagePreview,
+    AuthorKind? LastMessageAuthor)
+{
+    public static ConversationItem From(Conversation c, string? clientName, string? clientPhotoUrl) => new(
+        c.Id, c.Folder, c.ArchiveReason, c.ClientId, clientName, clientPhotoUrl, c.ChannelId, c.ChannelType, c.AssigneeId,
+        c.IsAiHandled, c.AwaitingAnswer, c.Language, c.UnreadCount, c.Rating, c.CreatedAt, c.LastMessageAt, c.LastMessagePreview,
+        c.LastMessageAuthor);
+}
+
+public sealed record ConversationDetail(
+    ConversationItem Conversation,
+    IReadOnlyList<Guid> TopicIds,
+    DateTime? AcceptedAt,
+    DateTime? FirstTeamReplyAt,
+    DateTime? ArchivedAt,
+    DateTime? LastClientMessageAt,
+    DateTime? LastTeamMessageAt,
+    DateTime? RatedAt,
+    ChannelCapabilities Capabilities);
+
+public sealed record MessageDto(
+    Guid Id,
+    Guid ConversationId,
+    AuthorKind AuthorKind,
+    Guid? AuthorMemberId,
+    bool IsPrivateNote,
+    string Text,
+    SystemMessageKind? SystemKind,
+    IReadOnlyList<MessageButton> Buttons,
+    IReadOnlyList<Attachment> Attachments,
+    string? ClientMessageId,
+    DeliveryStatus DeliveryStatus,
+    string? DeliveryError,
+    DateTime CreatedAt,
+    DateTime? EditedAt,
+    DateTime? DeletedAt,
+    IReadOnlyList<MessageEditDto>? Edits)
+{
+    /// <summary>
+    /// Deleted texts and edit history are shown to owner and supervisors only (<paramref name="withAudit"/>);
+    /// everyone else sees the marks.
+    /// </summary>
+    public static MessageDto From(Message m, bool withAudit) => new(
+        m.Id, m.ConversationId, m.AuthorKind, m.AuthorMemberId, m.IsPrivateNote,
+        m.DeletedAt is not null && !withAudit ? "" : m.Text,
+        m.SystemKind, m.Buttons, m.Attachments, m.ClientMessageId, m.DeliveryStatus, m.DeliveryError, m.CreatedAt, m.EditedAt,
+        m.DeletedAt,
+        withAudit ? [.. m.Edits.OrderBy(e => e.EditedAt).Select(e => new MessageEditDto(e.PreviousText, e.EditedById, e.EditedAt))] : null);
+}
+
+public sealed record MessageEditDto(string PreviousText, Guid EditedById, DateTime EditedAt);
+
+public sealed record HistoryEntryDto(string Kind, string ActorKind, Guid? ActorMemberId, string? ActorName, string? Details, DateTime CreatedAt);
+
+public sealed record FolderCounts(int New, int Active, int Archived);

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+using Parley.Domain.Channels;
+using Parley.Domain.Companies;
+using Parley.Domain.Conversations;
+using Parley.Domain.Team;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>The inbox filters of PRODUCT.md. Every field is optional.</summary>
+public sealed record ConversationFilter
+{
+    public Folder? Folder { get; init; }
+    public IReadOnlyList<ChannelType>? Platforms { get; init; }
+    public bool? AiHandled { get; init; }
+    public IReadOnlyList<Guid>? TopicIds { get; init; }
+    public string? Period { get; init; }
+    public DateTime? From { get; init; }
+    public DateTime? To { get; init; }
+    public IReadOnlyList<Guid>? ManagerIds { get; init; }
+    public string? Chats { get; init; }
+    public IReadOnlyList<Guid>? TagIds { get; init; }
+    public string? Language { get; init; }
+    public int? Rating { get; init; }
+    public string? Search { get; init; }
+    public Guid? ClientId { get; init; }
+
+    public static readonly string[] Periods = ["all", "today", "yesterday", "7d", "30d", "custom"];
+    public static readonly string[] ChatsValues = ["all", "mine", "unassigned", "unread"];
+}
+
+public sealed record ConversationPage(IReadOnlyList<ConversationItem> Items, FolderCounts Counts, string? NextCursor);
+
+/// <summary>Owns the inbox read queries: one filter, reused by the list, the folder counts and search.</summary>
+public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
+{
+    public const int MaxPageSize = 100;
+
+    public async Task<ConversationPage> ListAsync(TeamMember member, ConversationFilter filter, string? cursor, int limit, CancellationToken ct)
+    {
+        var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
+        var visible = Filtered(member, filter with { Folder = null }, TimeZones.Find(company.TimeZone));
+        var counts = await CountAsync(visible, ct);
+
+        var query = filter.Folder is { } folder ? visible.Where(c => c.Folder == folder) : visible;
+        if (DecodeCursor(cursor) is var (at, id))
+            query = query.Where(c => c.LastMessageAt < at || (c.LastMessageAt == at && c.Id.CompareTo(id) < 0));
+        var rows = await query
+            .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id)
+            .Take(limit + 1)
+            .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
+            .ToListAsync(ct);
+        var items = rows.Take(limit).Select(r => ConversationItem.From(r.c, r.Name, r.PhotoUrl)).ToList();
+        var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
+        return new ConversationPage(items, counts, next);
+    }
+
+    public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
+    {
+        var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
+        return await CountAsync(Filtered(member, new ConversationFilter(), TimeZones.Find(company.TimeZone)), ct);
+    }
+
+    /// <summary>The conversations the member may see (Roles table), narrowed by the filter.</summary>
+    public IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone)
+    {
+        var q = db.Conversations.AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
+        if (!member.SeesEverything)
+            q = q.Where(c => c.AssigneeId == member.Id || (c.Folder == Folder.New && c.AssigneeId == null));
+
+        if (f.Folder is { } folder) q = q.Where(c => c.Folder == folder);
+        if (f.ClientId is { } clientId) q = q.Where(c => c.ClientId == clientId);
+        if (f.Platforms is { Count: > 0 } platforms)
+        {
+            q = f.AiHandled == true
+                ? q.Where(c => platforms.Contains(c.ChannelType) || c.IsAiHandled)
+                : q.Where(c => platforms.Contains(c.ChannelType));
+        }
+        else if (f.AiHandled is { } ai)
+        {
+            q = q.Where(c => c.IsAiHandled == ai);
+        }
+
+        if (f.TopicIds is { Count: > 0 } topics)
+            q = q.Where(c => db.ConversationTopics.Any(t => t.ConversationId == c.Id && topics.Contains(t.TopicId)));
+        if (PeriodRange(f, zone) is var (from, to))
+        {
+            if (from is { } start) q = q.Where(c => c.CreatedAt >= start);
+            if (to is { } end) q = q.Where(c => c.CreatedAt < end);
+        }
+
+        if (f.ManagerIds is { Count: > 0 } managers) q = q.Where(c => c.AssigneeId != null && managers.Contains(c.AssigneeId.Value));
+        q = f.Chats switch
+        {
+            "mine" => q.Where(c => c.AssigneeId == member.Id),
+            "unassigned" => q.Where(c => c.AssigneeId == null),
+            "unread" => q.Where(c => c.UnreadCount > 0),
+            _ => q,
+        };
+        if (f.TagIds is { Count: > 0 } tags)
+            q = q.Where(c => db.ClientTags.Any(t => t.ClientId == c.ClientId && tags.Contains(t.TagId)));
+        if (!string.IsNullOrWhiteSpace(f.Language)) q = q.Where(c => c.Language == f.Language);
+        if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
+        if (!string.IsNullOrWhiteSpace(f.Search)) q = Search(q, f.Search.Trim());
+        return q;
+    }
+
+    /// <summary>Full-text search over messages and the client's name, username, email and phone.</summary>
+    private IQueryable<Conversation> Search(IQueryable<Conversation> q, string text)
+    {
+        var pattern = "%" + EscapeLike(text) + "%";
+        if (db.Database.IsNpgsql())
+        {
+            return q.Where(c =>
+                db.Messages.Any(m => m.ConversationId == c.Id && !m.IsHiddenBlocked && m.DeletedAt == null && EF.Functions.ILike(m.Text, pattern, "\\"))
+                || db.Clients.Any(cl => cl.Id == c.ClientId && (EF.Functions.ILike(cl.Name ?? "", pattern, "\\") || EF.Functions.ILike(cl.Username ?? "", pattern, "\\")
+                    || EF.Functions.ILike(cl.Email ?? "", pattern, "\\") || EF.Functions.ILike(cl.Phone ?? "", pattern, "\\"))));
+        }
+
+        return q.Where(c =>
+            db.Messages.Any(m => m.ConversationId == c.Id && !m.IsHiddenBlocked && m.DeletedAt == null && EF.Functions.Like(m.Text, pattern, "\\"))
+            || db.Clients.Any(cl => cl.Id == c.ClientId && (EF.Functions.Like(cl.Name ?? "", pattern, "\\") || EF.Functions.Like(cl.Username ?? "", pattern, "\\")
+                || EF.Functions.Like(cl.Email ?? "", pattern, "\\") || EF.Functions.Like(cl.Phone ?? "", pattern, "\\"))));
+    }
+
+    private static async Task<FolderCounts> CountAsync(IQueryable<Conversation> visible, CancellationToken ct)
+    {
+        var counts = await visible.GroupBy(c => c.Folder).Select(g => new { Folder = g.Key, Count = g.Count() }).ToListAsync(ct);
+        int Of(Folder f) => counts.FirstOrDefault(c => c.Folder == f)?.Count ?? 0;
+        return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+    }
+
+    /// <summary>"Start of dialog" presets are days in the company's time zone.</summary>
+    private (DateTime? From, DateTime? To)? PeriodRange(ConversationFilter f, TimeZoneInfo zone)
+    {
+        if (f.Period is null or "all")
+            return f.From is null && f.To is null ? null : (f.From, f.To);
+        var localToday = TimeZoneInfo.ConvertTimeFromUtc(time.GetUtcNow().UtcDateTime, zone).Date;
+        DateTime Utc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone);
+        return f.Period switch
+        {
+            "today" => (Utc(localToday), null),
+            "yesterday" => (Utc(localToday.AddDays(-1)), Utc(localToday)),
+            "7d" => (Utc(localToday.AddDays(-6)), null),
+            "30d" => (Utc(localToday.AddDays(-29)), null),
+            _ => (f.From, f.To),
+        };
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    public static string EncodeCursor(DateTime at, Guid id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.Ticks.ToString(CultureInfo.InvariantCulture)}:{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTime At, Guid Id)? DecodeCursor(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor)) return null;
+        try
+        {
+            var b64 = cursor.Replace('-', '+').Replace('_', '/');
+            b64 = b64.PadRight(b64.Length + ((4 - (b64.Length % 4)) % 4), '=');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split(':');
+            return (new DateTime(long.Parse(parts[0], CultureInfo.InvariantCulture), DateTimeKind.Utc), Guid.ParseExact(parts[1], "N"));
+        }
+        catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new Domain.Common.RuleViolationException(Domain.Common.Decision.Invalid("The cursor is not valid; use the nextCursor of a previous page."));
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+using Parley.Data.Outbox;
+using Parley.Domain.Common;
+using Parley.Domain.Conversations;
+using Parley.Domain.Messages;
+using Parley.Domain.Team;
+using Parley.Server.Channels;
+using Parley.Server.Realtime;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>
+/// Every team action on a conversation — accept, send, finish, transfer, reopen, edit, delete, topics, read —
+/// as the one path that the REST API, the team hub, the console and the channel adapters call.
+/// </summary>
+public sealed class ConversationService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, TimeProvider time)
+{
+    private const int MaxAttempts = 5;
+
+    public Task<ConversationItem> AcceptAsync(TeamMember member, Guid conversationId, CancellationToken ct = default) =>
+        RunAsync(member, conversationId, async unit =>
+        {
+            var c = unit.Conversation;
+            var acceptedBy = c.AssigneeId is { } id && c.Folder == Folder.Active ? await MemberNameAsync(id, ct) : null;
+            Ensure(Permissions.CanAccept(member, c, acceptedBy));
+            var transition = ConversationLifecycle.Accept(c, member, unit.Company.Settings, unit.Now);
+            unit.Client.ManagerId = member.Id;
+            await unit.ApplyAsync(transition, Actor.Member(member), member.Name);
+            unit.AnnounceChange(Changes.Accepted);
+        }, ct);
+
+    public async Task<MessageDto> SendAsync(TeamMember member, Guid conversationId, SendMessage request, CancellationToken ct = default)
+    {
+        MessageDto? result = null;
+        await RunAsync(member, conversationId, async unit =>
+        {
+            var c = unit.Conversation;
+            if (request.ClientMessageId is { } cmid)
+            {
+                var existing = await db.Messages.AsNoTracking().Include(m => m.Edits)
+                    .FirstOrDefaultAsync(m => m.ConversationId == c.Id && m.ClientMessageId == cmid, ct);
+                if (existing is not null)
+                {
+                    result = MessageDto.From(existing, Permissions.CanSeeAudit(member));
+                    return;
+                }
+            }
+
+            Ensure(request.IsPrivateNote ? Permissions.CanWriteNote(member, c) : Permissions.CanWrite(member, c));
+            var message = unit.NewMessage(AuthorKind.Manager, request.Text);
+            message.AuthorMemberId = member.Id;
+            message.IsPrivateNote = request.IsPrivateNote;
+            message.ClientMessageId = request.ClientMessageId;
+            message.Attachments = [.. request.Attachments ?? []];
+            unit.AddTeamMessage(message);
+            if (!request.IsPrivateNote) c.UnreadCount = 0;
+            result = MessageDto.From(message, true);
+        }, ct);
+        return result!;
+    }
+
+    public Task<ConversationItem> FinishAsync(TeamMember member, Guid conversationId, CancellationToken ct = default) =>
+        RunAsync(member, conversationId, async unit =>
+        {
+            Ensure(Permissions.CanWrite(member, unit.Conversation));
+            var transition = ConversationLifecycle.Finish(unit.Conversation, unit.Company.Settings, unit.Now);
+            await unit.ApplyAsync(transition, Actor.Member(member), member.Name);
+            unit.AnnounceChange(transition.Archived ? Changes.Archived : Changes.Updated);
+        }, ct);
+
+    public Task<ConversationItem> TransferAsync(TeamMember member, Guid conversationId, Guid toMemberId, CancellationToken ct = default) =>
+        RunAsync(member, conversationId, async unit =>
+        {
+            var c = unit.Conversation;
+            Ensure(Permissions.CanTransfer(member, c, unit.Company.Settings));
+            var to = await db.TeamMembers.FirstOrDefaultAsync(m => m.Id == toMemberId && m.CompanyId == member.CompanyId, ct)
+                ?? throw new RuleViolationException(Decision.Invalid("The chosen manager was not found in this company."));
+            var from = c.AssigneeId is { } fromId ? await db.TeamMembers.FirstAsync(m => m.Id == fromId, ct) : member;
+            var previous = c.AssigneeId;
+            var transition = ConversationLifecycle.Transfer(c, from, to, unit.Company.Settings, unit.Now);
+            unit.Client.ManagerId = to.Id;
+            await unit.ApplyAsync(transition, Actor.Member(member), to.Name);
+            unit.AnnounceChange(Changes.Transferred, previous);
+        }, ct);
+
+    public Task<ConversationItem> ReopenAsync(TeamMember member, Guid conversationId, CancellationToken ct = default) =>
+        RunAsync(member, conversationId, async unit =>
+        {
+            Ensure(Permissions.CanReopen(member, unit.Conversation));
+            await unit.ApplyAsync(ConversationLifecycle.Reopen(unit.Conversation, member, unit.Now), Actor.Member(member));
+            unit.AnnounceChange(Changes.Reopened);
+        }, ct);
+
+    public Task<ConversationItem> SetTopicsAsync(TeamMember member, Guid conversationId, IReadOnlyCollection<Guid> topicIds, CancellationToken ct = default) =>
+        RunAsync(member, conversationId, async unit =>
+        {
+            if (!unit.Company.Settings.ShowTopics)
+                throw new RuleViolationException(Decision.Forbidden("Dialog topics are turned off in this company's settings."));
+            var known = await db.Topics.Where(t => t.CompanyId == member.CompanyId && topicIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+            if (known.Count != topicIds.Distinct().Count())
+                throw new RuleViolationException(Decision.Invalid("One or more topics do not exist in this company."));
+            var c = unit.Conversation;
+            c.Topics.RemoveAll(t => !known.Contains(t.TopicId));
+            foreach (var id in known.Where(id => c.Topics.All(t => t.TopicId != id)))
+                c.Topics.Add(new ConversationTopic { ConversationId = c.Id, TopicId = id });
+            unit.AddHistory(HistoryKinds.TopicsChanged, Actor.Member(member), string.Join(",", known));
+            unit.AnnounceChange(Changes.Updated);
+        }, ct);
+
+    public Task<ConversationItem> MarkReadAsync(TeamMember member, Guid conversationId, CancellationToken ct = default) =>
+        RunAsync(member, conversationId, unit =>
+        {
+            unit.Conversation.UnreadCount = 0;
+            unit.AnnounceChange(Changes.Updated);
+            return Task.CompletedTask;
+        }, ct);
+
+    public async Task<MessageDto> EditMessageAsync(TeamMember member, Guid messageId, string text, CancellationToken ct = default)
+    {
+        MessageDto? result = null;
+        var conversationId = await ConversationOfMessageAsync(member, messageId, ct);
+        await RunAsync(member, conversationId, async unit =>
+        {
+            var message = await db.Messages.Include(m => m.Edits).FirstAsync(m => m.Id == messageId, ct);
+            Ensure(Permissions.CanEdit(member, message, unit.Company.Settings));
+            EnsureChannelAllows(unit, message, edit: true);
+            if (message.Text == text)
+            {
+                result = MessageDto.From(message, Permissions.CanSeeAudit(member));
+                return;
+            }
+
+            message.Edits.Add(new MessageEdit { MessageId = message.Id, PreviousText = message.Text, EditedById = member.Id, EditedAt = unit.Now });
+            message.Text = text;
+            message.EditedAt = unit.Now;
+            unit.Enqueue(message, OutboxKind.Edit);
+            unit.AddHistory(HistoryKinds.MessageEdited, Actor.Member(member), message.Id.ToString());
+            result = MessageDto.From(message, true);
+            unit.Announce(item => new MessageChanged(member.CompanyId, item, MessageDto.From(message, true), Changes.Edited));
+        }, ct);
+        return result!;
+    }
+
+    public async Task DeleteMessageAsync(TeamMember member, Guid messageId, CancellationToken ct = default)
+    {
+        var conversationId = await ConversationOfMessageAsync(member, messageId, ct);
+        await RunAsync(member, conversationId, async unit =>
+        {
+            var message = await db.Messages.Include(m => m.Edits).FirstAsync(m => m.Id == messageId, ct);
+            Ensure(Permissions.CanDelete(member, message, unit.Company.Settings));
+            EnsureChannelAllows(unit, message, edit: false);
+            message.DeletedAt = unit.Now;
+            message.DeletedById = member.Id;
+            unit.Enqueue(message, OutboxKind.Delete);
+            unit.AddHistory(HistoryKinds.MessageDeleted, Actor.Member(member), message.Id.ToString());
+            unit.Announce(item => new MessageChanged(member.CompanyId, item, MessageDto.From(message, true), Changes.Deleted));
+        }, ct);
+    }
+
+    /// <summary>Rule 6, for the sweeper: archives the conversation if it is still inactive now; false when it no longer is (or another node did it).</summary>
+    public async Task<bool> ArchiveIfInactiveAsync(Guid companyId, Guid conversationId, CancellationToken ct = default)
+    {
+        var unit = await ConversationUnits.LoadAsync(db, senders, companyId, conversationId, time, ct);
+        if (unit is null || !ConversationLifecycle.IsInactive(unit.Conversation, unit.Company.Settings, unit.Now)) return false;
+        var manager = unit.Conversation.AssigneeId is { } id ? await MemberNameAsync(id, ct) : null;
+        await unit.ApplyAsync(ConversationLifecycle.Archive(unit.Conversation, ArchiveReason.Inactivity, unit.Company.Settings, unit.Now), Actor.System, manager);
+        unit.AnnounceChange(Changes.Archived);
+        try
+        {
+            await unit.CommitAsync(bus, ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another sweeper archived it, or the client wrote in the meantime: either way, nothing to do here.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    public async Task<ConversationItem> VisibleItemAsync(TeamMember member, Guid conversationId, CancellationToken ct = default)
+    {
+        var c = await ConversationsApi.VisibleAsync(db, member, conversationId, ct);
+        var client = await db.Clients.AsNoTracking().Where(x => x.Id == c.ClientId).Select(x => new { x.Name, x.PhotoUrl }).FirstAsync(ct);
+        return ConversationItem.From(c, client.Name, client.PhotoUrl);
+    }
+
+    /// <summary>Loads the conversation as the member sees it (404 otherwise), runs the action, commits; retries when a concurrent writer won.</summary>
+    private async Task<ConversationItem> RunAsync(TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
+            if (unit is null || !Permissions.CanSee(member, unit.Conversation))
+                throw new RuleViolationException(Decision.NotFound("Conversation not found."));
+            await action(unit);
+            try
+            {
+                return await unit.CommitAsync(bus, ct);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<Guid> ConversationOfMessageAsync(TeamMember member, Guid messageId, CancellationToken ct) =>
+        await db.Messages.Where(m => m.Id == messageId && m.CompanyId == member.CompanyId).Select(m => (Guid?)m.ConversationId).FirstOrDefaultAsync(ct)
+        ?? throw new RuleViolationException(Decision.NotFound("Message not found."));
+
+    private Task<string?> MemberNameAsync(Guid id, CancellationToken ct) =>
+        db.TeamMembers.Where(m => m.Id == id).Select(m => m.Name).FirstOrDefaultAsync(ct);
+
+    private static void EnsureChannelAllows(ConversationUnit unit, Message message, bool edit)
+    {
+        if (!message.GoesToClient) return;
+        var caps = Parley.Domain.Channels.ChannelCapabilities.For(unit.Conversation.ChannelType);
+        var verb = edit ? "edit" : "delete";
+        if (edit ? !caps.CanEdit : !caps.CanDelete)
+            throw new RuleViolationException(Decision.Forbidden($"{unit.Conversation.ChannelType} does not let a sent message be {verb}ed; the client keeps the original."));
+        if (caps.EditWindow is { } window && unit.Now - message.CreatedAt > window)
+            throw new RuleViolationException(Decision.Forbidden($"{unit.Conversation.ChannelType} allows this only within {window.TotalHours:0} hours of sending."));
+    }
+
+    internal static void Ensure(Decision decision)
+    {
+        if (!decision.Allowed) throw new RuleViolationException(decision);
+    }
+}
+
+public sealed record SendMessage(string Text, string? ClientMessageId = null, bool IsPrivateNote = false, IReadOnlyList<Attachment>? Attachments = null);
+
+internal static class ConversationUnits
+{
+    public static async Task<ConversationUnit?> LoadAsync(ParleyDbContext db, ChannelSenders senders, Guid companyId, Guid conversationId, TimeProvider time, CancellationToken ct)
+    {
+        var conversation = await db.Conversations.Include(c => c.Topics)
+            .FirstOrDefaultAsync(c => c.Id == conversationId && c.CompanyId == companyId, ct);
+        if (conversation is null) return null;
+        var client = await db.Clients.FirstAsync(c => c.Id == conversation.ClientId, ct);
+        var company = await db.Companies.FirstAsync(c => c.Id == companyId, ct);
+        return new ConversationUnit(db, company, client, conversation, senders, time.GetUtcNow().UtcDateTime);
+    }
+}

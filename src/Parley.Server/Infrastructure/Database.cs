@@ -1,0 +1,87 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Parley.Data;
+
+namespace Parley.Server.Infrastructure;
+
+public static class Database
+{
+    /// <summary>SQLite by default (a file under ./data/), PostgreSQL with Database:Provider=Postgres.</summary>
+    public static IServiceCollection AddParleyDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        var connectionString = configuration.GetConnectionString("Parley") ?? "Data Source=data/parley.db";
+
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddDbContext<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), ServiceLifetime.Scoped);
+            services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<PostgresParleyDbContext>>();
+        }
+        else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            connectionString = PrepareSqlite(connectionString);
+            services.AddDbContext<ParleyDbContext, SqliteParleyDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance));
+            services.AddDbContextFactory<SqliteParleyDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance), ServiceLifetime.Scoped);
+            services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
+        }
+        else
+        {
+            throw new InvalidOperationException($"Database:Provider '{provider}' is not known. Use Sqlite or Postgres.");
+        }
+
+        return services;
+    }
+
+    /// <summary>Applies the provider's migrations; the app is usable right after.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        await db.Database.MigrateAsync();
+    }
+
+    private static string PrepareSqlite(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } path && path != ":memory:")
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null) Directory.CreateDirectory(directory);
+        }
+
+        builder.ForeignKeys = true;
+        builder.Pooling = true;
+        return builder.ToString();
+    }
+
+    private sealed class ContextFactory<T>(IDbContextFactory<T> inner) : IDbContextFactory<ParleyDbContext>
+        where T : ParleyDbContext
+    {
+        public ParleyDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>WAL so readers never wait for the writer; a busy timeout so concurrent writers queue instead of failing.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        if (connection is SqliteConnection sqlite) SqliteUnicode.Register(sqlite);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Parley.Domain.Common;
+
+namespace Parley.Server.Infrastructure;
+
+/// <summary>Turns a refused rule into RFC 9457 ProblemDetails with the rule's own words.</summary>
+internal sealed class RuleViolationHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            RuleViolationException { Decision.Kind: DenialKind.Forbidden } => (StatusCodes.Status403Forbidden, "Not allowed"),
+            RuleViolationException { Decision.Kind: DenialKind.Conflict } => (StatusCodes.Status409Conflict, "Conflict"),
+            RuleViolationException { Decision.Kind: DenialKind.NotFound } => (StatusCodes.Status404NotFound, "Not found"),
+            RuleViolationException => (StatusCodes.Status400BadRequest, "Invalid request"),
+            BadHttpRequestException bad => (bad.StatusCode, "Invalid request"),
+            _ => (0, ""),
+        };
+        if (status == 0) return false;
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = exception.Message },
+        });
+    }
+}
+
+/// <summary>Collects field errors of a request; empty means valid.</summary>
+public sealed class Validation
+{
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public bool IsValid => _errors.Count == 0;
+
+    public Validation Add(string field, string error)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(error);
+        return this;
+    }
+
+    public Validation Required(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return Add(field, $"'{field}' is required.");
+        return MaxLength(field, value, maxLength);
+    }
+
+    public Validation MaxLength(string field, string? value, int maxLength) =>
+        value is not null && value.Length > maxLength ? Add(field, $"'{field}' must be at most {maxLength} characters.") : this;
+
+    public Validation Check(bool ok, string field, string error) => ok ? this : Add(field, error);
+
+    public IResult Problem() => TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
+        title: "The request has invalid fields.");
+}

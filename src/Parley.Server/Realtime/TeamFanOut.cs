@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+using Parley.Domain.Conversations;
+using Parley.Domain.Team;
+using Parley.Server.Conversations;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>Pushes committed events to the team members who may see them, and live folder counts when folders change.</summary>
+public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory scopes) : IEventHandler
+{
+    public async Task HandleAsync(ParleyEvent e, CancellationToken cancellationToken)
+    {
+        var ct = cancellationToken;
+        switch (e)
+        {
+            case ConversationChanged c:
+                await To(c.CompanyId, c.Conversation, c.PreviousAssigneeId).SendAsync("conversationChanged", c.Conversation, c.Change, ct);
+                if (c.Change != Changes.Updated) await PushCountsAsync(c.CompanyId, ct);
+                break;
+            case MessageAdded m:
+                await To(m.CompanyId, m.Conversation).SendAsync("messageAdded", m.Conversation, m.Message, ct);
+                break;
+            case MessageChanged m:
+                await To(m.CompanyId, m.Conversation).SendAsync("messageChanged", m.Conversation.Id, m.Message, m.Change, ct);
+                break;
+            case AssigneeAlerted a when a.Conversation.AssigneeId is { } assignee:
+                await hub.Clients.Group(TeamHub.MemberGroup(assignee)).SendAsync("assigneeAlerted", a.Conversation, a.Reason, ct);
+                break;
+            case TypingChanged t:
+                await To(t.CompanyId, t.Conversation).SendAsync("typing", t.Conversation.Id, t.Who, t.MemberId, t.IsTyping, ct);
+                break;
+        }
+    }
+
+    /// <summary>Owner and supervisors see all; the assignee sees theirs; unassigned New chats are for every manager.</summary>
+    private IClientProxy To(Guid companyId, ConversationItem c, Guid? previousAssignee = null)
+    {
+        var groups = new List<string> { TeamHub.AllGroup(companyId) };
+        if (c.AssigneeId is { } assignee) groups.Add(TeamHub.MemberGroup(assignee));
+        if (c.Folder == Folder.New && c.AssigneeId is null) groups.Add(TeamHub.ManagersGroup(companyId));
+        if (previousAssignee is { } previous && previous != c.AssigneeId) groups.Add(TeamHub.MemberGroup(previous));
+        return hub.Clients.Groups(groups);
+    }
+
+    /// <summary>One grouped query gives every member's counts: totals for owner/supervisors, own plus unassigned New for managers.</summary>
+    private async Task PushCountsAsync(Guid companyId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        var rows = await db.Conversations.AsNoTracking().Where(c => c.CompanyId == companyId)
+            .GroupBy(c => new { c.Folder, c.AssigneeId }).Select(g => new { g.Key.Folder, g.Key.AssigneeId, Count = g.Count() }).ToListAsync(ct);
+        int Sum(Folder f, Func<Guid?, bool> who) => rows.Where(r => r.Folder == f && who(r.AssigneeId)).Sum(r => r.Count);
+
+        await hub.Clients.Group(TeamHub.AllGroup(companyId)).SendAsync("counts",
+            new FolderCounts(Sum(Folder.New, _ => true), Sum(Folder.Active, _ => true), Sum(Folder.Archived, _ => true)), ct);
+        var managers = await db.TeamMembers.AsNoTracking().Where(m => m.CompanyId == companyId && m.Role == Role.Manager && m.IsActive).Select(m => m.Id).ToListAsync(ct);
+        var unassignedNew = Sum(Folder.New, a => a is null);
+        foreach (var id in managers)
+        {
+            await hub.Clients.Group(TeamHub.MemberGroup(id)).SendAsync("counts",
+                new FolderCounts(unassignedNew + Sum(Folder.New, a => a == id), Sum(Folder.Active, a => a == id), Sum(Folder.Archived, a => a == id)), ct);
+        }
+    }
+}

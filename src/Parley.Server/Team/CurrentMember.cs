@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Parley.Data;
+using Parley.Domain.Common;
+using Parley.Domain.Team;
+
+namespace Parley.Server.Team;
+
+/// <summary>The signed-in team member of this request, loaded once. Every use case takes it as the actor.</summary>
+public sealed class CurrentMember(ParleyDbContext db)
+{
+    private TeamMember? _member;
+
+    public async Task<TeamMember> GetAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (_member is not null) return _member;
+        var id = MemberId(user) ?? throw new RuleViolationException(Decision.Forbidden("Sign in first."));
+        _member = await db.TeamMembers.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.IsActive, ct)
+            ?? throw new RuleViolationException(Decision.Forbidden("This team member is deactivated."));
+        return _member;
+    }
+
+    public static Guid? MemberId(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(AuthSchemes.MemberIdClaim), out var id) ? id : null;
+
+    public static Guid? CompanyId(ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(AuthSchemes.CompanyIdClaim), out var id) ? id : null;
+}
