@@ -28,7 +28,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
             unit.Client.ManagerId = member.Id;
             await unit.ApplyAsync(transition, Actor.Member(member), member.Name);
             unit.AnnounceChange(Changes.Accepted);
-        }, ct);
+        }, ct, conflictWhenTaken: true);
 
     public async Task<MessageDto> SendAsync(TeamMember member, Guid conversationId, SendMessage request, CancellationToken ct = default)
     {
@@ -187,12 +187,17 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     }
 
     /// <summary>Loads the conversation as the member sees it (404 otherwise), runs the action, commits; retries when a concurrent writer won.</summary>
-    private async Task<ConversationItem> RunAsync(TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct)
+    /// <remarks>
+    /// <paramref name="conflictWhenTaken"/>: when a concurrent writer took the conversation out of the member's sight
+    /// (another manager accepted it), answer with the action's own conflict ("already accepted by …"), not 404.
+    /// </remarks>
+    private async Task<ConversationItem> RunAsync(
+        TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct, bool conflictWhenTaken = false)
     {
         for (var attempt = 1; ; attempt++)
         {
             var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
-            if (unit is null || !Permissions.CanSee(member, unit.Conversation))
+            if (unit is null || (!Permissions.CanSee(member, unit.Conversation) && !(conflictWhenTaken && attempt > 1)))
                 throw new RuleViolationException(Decision.NotFound("Conversation not found."));
             await action(unit);
             try

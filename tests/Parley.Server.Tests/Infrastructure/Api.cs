@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Parley.Server.Tests.Infrastructure;
+
+/// <summary>Small helpers that speak the public API exactly as an integration would.</summary>
+public static class Api
+{
+    public sealed record ApiChannel(string Id, string Secret);
+
+    public static async Task<ApiChannel> CreateApiChannelAsync(HttpClient owner, string webhookUrl, string name = "Shop integration")
+    {
+        var response = await owner.PostAsJsonAsync("/api/v1/channels", new { type = "api", name, webhookUrl });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await Json(response);
+        return new ApiChannel(body.GetProperty("id").GetString()!, body.GetProperty("secret").GetString()!);
+    }
+
+    public static async Task<HttpResponseMessage> InboundAsync(HttpClient http, ApiChannel channel, object payload)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/channels/{channel.Id}/inbound") { Content = JsonContent.Create(payload) };
+        request.Headers.Add("X-Parley-Channel-Secret", channel.Secret);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>A client message through the API channel; returns (conversationId, messageId).</summary>
+    public static async Task<(string ConversationId, string? MessageId)> ClientSaysAsync(
+        HttpClient http, ApiChannel channel, string clientId, string text, string language = "uk", string? name = "Ivan", string? clientMessageId = null)
+    {
+        var response = await InboundAsync(http, channel, new { clientId, name, language, text, clientMessageId = clientMessageId ?? Guid.NewGuid().ToString() });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await Json(response);
+        return (body.GetProperty("conversationId").GetString()!, body.GetProperty("messageId").GetString());
+    }
+
+    public static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task<JsonElement> GetJsonAsync(HttpClient http, string url)
+    {
+        var response = await http.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"GET {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await Json(response);
+    }
+
+    public static async Task<List<JsonElement>> MessagesAsync(HttpClient http, string conversationId) =>
+        [.. (await GetJsonAsync(http, $"/api/v1/conversations/{conversationId}/messages?limit=200")).GetProperty("items").EnumerateArray()];
+
+    public static async Task<JsonElement> ConversationAsync(HttpClient http, string conversationId) =>
+        (await GetJsonAsync(http, $"/api/v1/conversations/{conversationId}")).GetProperty("conversation");
+
+    public static async Task<JsonElement> PatchSettingsAsync(HttpClient owner, object patch)
+    {
+        var response = await owner.PatchAsJsonAsync("/api/v1/settings/company", patch);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await Json(response);
+    }
+
+    /// <summary>Asserts an RFC 9457 problem with the status, and returns it.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static async Task<string> MemberIdAsync(HttpClient http) =>
+        (await GetJsonAsync(http, "/api/v1/me")).GetProperty("member").GetProperty("id").GetString()!;
+}

@@ -1,0 +1,140 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace Parley.Server.Tests.Infrastructure;
+
+public enum Provider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The real server (every middleware, endpoint, hub and background service) on a fresh database of one provider,
+/// with the demo company seeded and time under the test's control.
+/// </summary>
+public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "Test-Password-1";
+    public const string OwnerEmail = "owner@demo.local";
+    public const string SupervisorEmail = "supervisor@demo.local";
+    public const string ManagerEmail = "manager@demo.local";
+
+    private readonly string _database = "parley_test_" + Guid.NewGuid().ToString("N")[..12];
+    private string? _sqlitePath;
+
+    protected abstract Provider Provider { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        if (Provider == Provider.Postgres)
+        {
+            var admin = Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES")
+                ?? throw new InvalidOperationException("PARLEY_TEST_POSTGRES is not set: run the suite with scripts/test, which starts PostgreSQL for it.");
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {_database}", connection);
+            await create.ExecuteNonQueryAsync();
+            ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _database }.ConnectionString;
+        }
+        else
+        {
+            _sqlitePath = Path.Combine(Path.GetTempPath(), _database + ".db");
+            ConnectionString = $"Data Source={_sqlitePath}";
+        }
+
+        _ = Server; // start the host now: migrations and demo seeding run here
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (Provider == Provider.Postgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(Environment.GetEnvironmentVariable("PARLEY_TEST_POSTGRES"));
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        else if (_sqlitePath is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_sqlitePath + suffix);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Parley", ConnectionString);
+        builder.UseSetting("Parley:Demo:Seed", "true");
+        builder.UseSetting("Parley:Demo:Password", Password);
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    /// <summary>An HTTP client signed in with a personal API token of the given member.</summary>
+    public async Task<HttpClient> SignInAsync(string email, string password = Password)
+    {
+        var token = await TokenAsync(email, password);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> TokenAsync(string email, string password = Password)
+    {
+        using var anonymous = CreateClient();
+        var response = await anonymous.PostAsJsonAsync("/api/v1/auth/tokens", new { email, password, name = "tests" });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.GetProperty("token").GetString()!;
+    }
+
+    /// <summary>A team hub connection over the test server, authenticated with the member's token.</summary>
+    public async Task<HubConnection> ConnectTeamHubAsync(string email)
+    {
+        var token = await TokenAsync(email);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(Server.BaseAddress, "/hubs/team"), o =>
+            {
+                o.HttpMessageHandlerFactory = _ => Server.CreateHandler();
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(
+                new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)))
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+}
+
+public sealed class SqliteApp : ParleyApp
+{
+    protected override Provider Provider => Provider.Sqlite;
+}
+
+public sealed class PostgresApp : ParleyApp
+{
+    protected override Provider Provider => Provider.Postgres;
+}
