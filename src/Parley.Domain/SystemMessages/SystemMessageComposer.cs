@@ -11,7 +11,7 @@ public sealed record TemplateValues(string? ClientName, string? ManagerName, str
 /// Picks the language and text of a system message: the client's language when a template exists for it
 /// (the company's own or a built-in one), else the company's main language.
 /// </summary>
-public sealed partial class SystemMessageComposer(IReadOnlyCollection<SystemMessageTemplate> companyTemplates, string mainLanguage)
+public sealed class SystemMessageComposer(IReadOnlyCollection<SystemMessageTemplate> companyTemplates, string mainLanguage)
 {
     public ComposedSystemMessage? Compose(SystemMessageKind kind, string? clientLanguage, TemplateValues values)
     {
@@ -19,13 +19,7 @@ public sealed partial class SystemMessageComposer(IReadOnlyCollection<SystemMess
         var template = TemplateFor(kind, language) ?? BuiltInTemplates.Find(kind, "en");
         if (string.IsNullOrWhiteSpace(template)) return null;
 
-        // One pass, so a client named "{manager.name}" stays literally that.
-        var text = Placeholder().Replace(template, m => m.Groups[1].Value switch
-        {
-            "client" => Fallback(values.ClientName, language),
-            "manager" => values.ManagerName ?? "",
-            _ => values.CompanyName,
-        });
+        var text = Placeholders.Fill(template, values, language);
         return new ComposedSystemMessage(kind, language, text, ButtonsFor(kind, language));
     }
 
@@ -53,6 +47,18 @@ public sealed partial class SystemMessageComposer(IReadOnlyCollection<SystemMess
                 return [];
         }
     }
+}
+
+/// <summary>Fills {client.name}, {manager.name} and {company.name} in one pass, so a client named "{manager.name}" stays literally that.</summary>
+public static partial class Placeholders
+{
+    public static string Fill(string template, TemplateValues values, string language) =>
+        Placeholder().Replace(template, m => m.Groups[1].Value switch
+        {
+            "client" => Fallback(values.ClientName, language),
+            "manager" => values.ManagerName ?? "",
+            _ => values.CompanyName,
+        });
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\{(client|manager|company)\.name\}")]
     private static partial System.Text.RegularExpressions.Regex Placeholder();

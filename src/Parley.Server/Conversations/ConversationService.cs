@@ -48,7 +48,8 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
             }
 
             Ensure(request.IsPrivateNote ? Permissions.CanWriteNote(member, c) : Permissions.CanWrite(member, c));
-            var message = unit.NewMessage(AuthorKind.Manager, request.Text);
+            var text = request.QuickReplyId is { } replyId ? await QuickReplyTextAsync(member, unit, replyId, ct) : request.Text;
+            var message = unit.NewMessage(AuthorKind.Manager, text);
             message.AuthorMemberId = member.Id;
             message.IsPrivateNote = request.IsPrivateNote;
             message.ClientMessageId = request.ClientMessageId;
@@ -211,6 +212,17 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         }
     }
 
+    /// <summary>The quick reply's variant in the client's language, placeholders filled.</summary>
+    private async Task<string> QuickReplyTextAsync(TeamMember member, ConversationUnit unit, Guid replyId, CancellationToken ct)
+    {
+        var reply = await db.QuickReplies.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.Id == replyId && r.CompanyId == member.CompanyId && (r.OwnerId == null || r.OwnerId == member.Id), ct)
+            ?? throw new RuleViolationException(Decision.Invalid("The quick reply does not exist."));
+        var language = unit.Client.Language ?? unit.Conversation.Language;
+        var template = reply.PickText(language, unit.Company.Settings.MainLanguage);
+        return Parley.Domain.SystemMessages.Placeholders.Fill(template, new(unit.Client.Name, member.Name, unit.Company.Name), language ?? unit.Company.Settings.MainLanguage);
+    }
+
     private async Task<Guid> ConversationOfMessageAsync(TeamMember member, Guid messageId, CancellationToken ct) =>
         await db.Messages.Where(m => m.Id == messageId && m.CompanyId == member.CompanyId).Select(m => (Guid?)m.ConversationId).FirstOrDefaultAsync(ct)
         ?? throw new RuleViolationException(Decision.NotFound("Message not found."));
@@ -235,7 +247,8 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     }
 }
 
-public sealed record SendMessage(string Text, string? ClientMessageId = null, bool IsPrivateNote = false, IReadOnlyList<Attachment>? Attachments = null);
+public sealed record SendMessage(
+    string Text, string? ClientMessageId = null, bool IsPrivateNote = false, IReadOnlyList<Attachment>? Attachments = null, Guid? QuickReplyId = null);
 
 internal static class ConversationUnits
 {

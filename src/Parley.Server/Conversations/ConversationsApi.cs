@@ -23,7 +23,7 @@ public static class ConversationsApi
         group.MapGet("/{id:guid}", Get);
         group.MapGet("/{id:guid}/messages", Messages).WithSummary("Newest page first; items in chronological order; nextCursor pages back in time.");
         group.MapGet("/{id:guid}/history", History).WithSummary("Every transition: what, who, when.");
-        group.MapPost("/{id:guid}/messages", Send).WithSummary("Send a message to the client, or a private note (isPrivateNote).");
+        group.MapPost("/{id:guid}/messages", Send).WithSummary("Send a message to the client, or a private note (isPrivateNote); quickReplyId sends that reply in the client's language.");
         group.MapPost("/{id:guid}/accept", Accept);
         group.MapPost("/{id:guid}/finish", Finish);
         group.MapPost("/{id:guid}/transfer", Transfer).WithSummary("Change manager.");
@@ -108,14 +108,15 @@ public static class ConversationsApi
         return TypedResults.Ok(rows.Select(e => new HistoryEntryDto(e.Kind, e.ActorKind.ToString().ToLowerInvariant(), e.ActorMemberId, e.ActorName, e.Details, e.CreatedAt)).ToList());
     }
 
-    public sealed record SendRequest(string? Text, string? ClientMessageId, bool IsPrivateNote = false, string? QuickReplyId = null);
+    public sealed record SendRequest(string? Text, string? ClientMessageId, bool IsPrivateNote = false, Guid? QuickReplyId = null);
 
     private static async Task<IResult> Send(Guid id, SendRequest body, HttpContext http, CurrentMember me, ConversationService conversations, CancellationToken ct)
     {
-        var v = new Validation().Required("text", body.Text, MaxTextLength).MaxLength("clientMessageId", body.ClientMessageId, 100);
+        var v = body.QuickReplyId is null ? new Validation().Required("text", body.Text, MaxTextLength) : new Validation();
+        v.MaxLength("clientMessageId", body.ClientMessageId, 100);
         if (!v.IsValid) return v.Problem();
         var member = await me.GetAsync(http.User, ct);
-        var message = await conversations.SendAsync(member, id, new SendMessage(body.Text!, body.ClientMessageId, body.IsPrivateNote), ct);
+        var message = await conversations.SendAsync(member, id, new SendMessage(body.Text ?? "", body.ClientMessageId, body.IsPrivateNote, QuickReplyId: body.QuickReplyId), ct);
         return TypedResults.Created($"/api/v1/conversations/{id}/messages/{message.Id}", message);
     }
 
