@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Data;
@@ -31,6 +32,10 @@ services.AddIdentityCore<MemberAccount>(o =>
     })
     .AddEntityFrameworkStores<ParleyDbContext>();
 services.AddParleyAuth();
+// Cookie keys survive restarts (sign-ins stay valid); a shared folder or store is needed once there are several nodes.
+services.AddDataProtection()
+    .SetApplicationName("Parley")
+    .PersistKeysToFileSystem(new DirectoryInfo(builder.Configuration["Parley:KeysPath"] ?? Path.Combine("data", "keys")));
 services.AddProblemDetails();
 services.AddExceptionHandler<RuleViolationHandler>();
 services.AddOpenApi();
