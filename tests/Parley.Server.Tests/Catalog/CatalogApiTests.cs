@@ -142,6 +142,29 @@ public abstract class CatalogApiTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task DeleteTopicAndTag_InUse_204AndRemovedFromConversationAndCard()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        using var anonymous = app.CreateClient();
+        var channel = await CreateApiChannelAsync(owner, hook.Url);
+        var (conversationId, _) = await ClientSaysAsync(anonymous, channel, "catalog-" + Guid.NewGuid().ToString("N")[..8], "Питання");
+        var clientId = (await ConversationAsync(owner, conversationId)).GetProperty("clientId").GetString();
+        var topicId = (await Json(await owner.PostAsJsonAsync("/api/v1/topics", new { name = Unique("Used topic") }))).GetProperty("id").GetString();
+        var tagId = (await Json(await owner.PostAsJsonAsync("/api/v1/tags", new { name = Unique("Used tag") }))).GetProperty("id").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await owner.PutAsJsonAsync($"/api/v1/conversations/{conversationId}/topics", new { topicIds = new[] { topicId } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await owner.PutAsJsonAsync($"/api/v1/clients/{clientId}/tags", new { tagIds = new[] { tagId } })).StatusCode);
+
+        var deleteTopic = await owner.DeleteAsync($"/api/v1/topics/{topicId}");
+        var deleteTag = await owner.DeleteAsync($"/api/v1/tags/{tagId}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleteTopic.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, deleteTag.StatusCode);
+        Assert.Empty((await GetJsonAsync(owner, $"/api/v1/conversations/{conversationId}")).GetProperty("topicIds").EnumerateArray());
+        Assert.Empty((await GetJsonAsync(owner, $"/api/v1/clients/{clientId}")).GetProperty("tagIds").EnumerateArray());
+    }
+
+    [Fact]
     public async Task QuickReplies_ManagerPersonal_201AndOnlyTheyListIt()
     {
         using var manager = await app.SignInAsync(ParleyApp.ManagerEmail);
