@@ -257,6 +257,34 @@ public abstract class AuthTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.DoesNotContain(await TeamAsync(owner), m => m.GetProperty("email").GetString() == email);
     }
 
+    [Fact(Skip = "server bug: a JSON value that does not bind (role \"janitor\") gets a bare 400 'Bad Request' with neither detail nor errors; minimal APIs do not throw BadHttpRequestException outside Development, so RuleViolationHandler never names the field")]
+    public async Task Invite_UnknownRole_400NamingRole()
+    {
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+
+        var response = await owner.PostAsJsonAsync("/api/v1/team", new { email = UniqueEmail("janitor2"), name = "Jan", role = "janitor", password = ParleyApp.Password });
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.TryGetProperty("errors", out var errors) && errors.TryGetProperty("role", out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task UpdateMember_OwnerDeactivates_MembersTokenAndPassword401()
+    {
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        var email = UniqueEmail("leaver");
+        var created = await InviteAsync(owner, email);
+        using var member = await app.SignInAsync(email);
+
+        var response = await owner.PatchAsJsonAsync($"/api/v1/team/{created.GetProperty("id").GetString()}", new { isActive = false });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False((await Json(response)).GetProperty("isActive").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await member.GetAsync("/api/v1/me")).StatusCode);
+        using var anonymous = app.CreateClient();
+        await AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/v1/auth/tokens", new { email, password = ParleyApp.Password }), HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task UpdateMember_ManagerOwnConsoleLanguage_200AndStored()
     {
