@@ -47,6 +47,15 @@ public abstract class ParleyDbContext(DbContextOptions options) : IdentityUserCo
         builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserLogin<Guid>>().ToTable("MemberAccountLogins");
         builder.Entity<Microsoft.AspNetCore.Identity.IdentityUserToken<Guid>>().ToTable("MemberAccountTokens");
         builder.ApplyConfigurationsFromAssembly(typeof(ParleyDbContext).Assembly);
+
+        // Ids are made by the entities themselves (time-ordered Guids), never by the database: an entity added to a
+        // loaded parent's collection must be inserted, not taken for an existing row.
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            var key = entity.FindPrimaryKey();
+            if (key is { Properties: [{ ClrType: var type } id] } && type == typeof(Guid) && typeof(Domain.Common.Entity).IsAssignableFrom(entity.ClrType))
+                id.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

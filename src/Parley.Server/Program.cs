@@ -37,6 +37,8 @@ services.AddDataProtection()
     .SetApplicationName("Parley")
     .PersistKeysToFileSystem(new DirectoryInfo(builder.Configuration["Parley:KeysPath"] ?? Path.Combine("data", "keys")));
 services.AddProblemDetails();
+// Binding failures (malformed JSON, a wrong type) reach RuleViolationHandler, which names the field.
+services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 services.AddExceptionHandler<RuleViolationHandler>();
 services.AddOpenApi();
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));

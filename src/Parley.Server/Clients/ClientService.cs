@@ -35,21 +35,25 @@ public sealed class ClientService(ParleyDbContext db, IEventBus bus, ChannelSend
         var now = time.GetUtcNow().UtcDateTime;
         client.IsBlocked = blocked;
         client.BlockedAt = blocked ? now : null;
-        var units = new List<ConversationUnit>();
+        var units = new List<(ConversationUnit Unit, bool WasUnassignedNew)>();
         if (blocked)
         {
             var open = await db.Conversations.Include(c => c.Topics).Where(c => c.ClientId == clientId && c.Folder != Folder.Archived).ToListAsync(ct);
             foreach (var conversation in open)
             {
+                var wasUnassignedNew = conversation.Folder == Folder.New && conversation.AssigneeId is null;
                 var unit = new ConversationUnit(db, company, client, conversation, senders, now);
                 await unit.ApplyAsync(ConversationLifecycle.Archive(conversation, ArchiveReason.Blocked, company.Settings, now), Actor.Member(member));
                 conversation.Version++;
-                units.Add(unit);
+                units.Add((unit, wasUnassignedNew));
             }
         }
 
         await db.SaveChangesAsync(ct);
-        foreach (var unit in units)
-            bus.Publish(new ConversationChanged(company.Id, ConversationItem.From(unit.Conversation, client.Name, client.PhotoUrl), Changes.Archived));
+        foreach (var (unit, wasUnassignedNew) in units)
+        {
+            bus.Publish(new ConversationChanged(company.Id, ConversationItem.From(unit.Conversation, client.Name, client.PhotoUrl), Changes.Archived,
+                LeftUnassignedNew: wasUnassignedNew));
+        }
     }
 }

@@ -3,7 +3,8 @@ using Parley.Server.Realtime;
 namespace Parley.Server.Conversations;
 
 /// <summary>The conversation's folder, assignee, marks or topics changed.</summary>
-public sealed record ConversationChanged(Guid CompanyId, ConversationItem Conversation, string Change, Guid? PreviousAssigneeId = null)
+public sealed record ConversationChanged(
+    Guid CompanyId, ConversationItem Conversation, string Change, Guid? PreviousAssigneeId = null, bool LeftUnassignedNew = false)
     : ParleyEvent(CompanyId);
 
 /// <summary>A message was added (client, manager, system, AI or a private note).</summary>

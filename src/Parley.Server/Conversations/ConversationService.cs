@@ -189,8 +189,8 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
 
     /// <summary>Loads the conversation as the member sees it (404 otherwise), runs the action, commits; retries when a concurrent writer won.</summary>
     /// <remarks>
-    /// <paramref name="conflictWhenTaken"/>: when a concurrent writer took the conversation out of the member's sight
-    /// (another manager accepted it), answer with the action's own conflict ("already accepted by …"), not 404.
+    /// <paramref name="conflictWhenTaken"/>: when another manager took the conversation out of the member's sight by
+    /// accepting it (just now, or in a race), answer with the action's own conflict ("already accepted by …"), not 404.
     /// </remarks>
     private async Task<ConversationItem> RunAsync(
         TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct, bool conflictWhenTaken = false)
@@ -198,7 +198,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         for (var attempt = 1; ; attempt++)
         {
             var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
-            if (unit is null || (!Permissions.CanSee(member, unit.Conversation) && !(conflictWhenTaken && attempt > 1)))
+            if (unit is null || (!Permissions.CanSee(member, unit.Conversation) && !(conflictWhenTaken && unit.Conversation.Folder != Folder.New)))
                 throw new RuleViolationException(Decision.NotFound("Conversation not found."));
             await action(unit);
             try

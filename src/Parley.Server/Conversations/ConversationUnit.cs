@@ -124,7 +124,9 @@ public sealed class ConversationUnit(ParleyDbContext db, Company company, Client
     public void Announce(Func<ConversationItem, ParleyEvent> e) => _events.Add(e);
 
     public void AnnounceChange(string change, Guid? previousAssigneeId = null) =>
-        Announce(item => new ConversationChanged(company.Id, item, change, previousAssigneeId));
+        Announce(item => new ConversationChanged(company.Id, item, change, previousAssigneeId, _wasUnassignedNew && !(item.Folder == Folder.New && item.AssigneeId is null)));
+
+    private readonly bool _wasUnassignedNew = conversation.Folder == Folder.New && conversation.AssigneeId is null;
 
     /// <summary>Commits everything; a concurrent writer of the same conversation makes this throw <see cref="DbUpdateConcurrencyException"/>.</summary>
     public async Task<ConversationItem> CommitAsync(IEventBus bus, CancellationToken cancellationToken)

@@ -8,6 +8,24 @@ internal sealed class RuleViolationHandler(IProblemDetailsService problems) : IE
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json })
+        {
+            // A value that does not fit its field ("role": "janitor", "isActive": "yes"): name the field.
+            var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(
+                    new Dictionary<string, string[]> { [field] = [$"'{field}' has a value of the wrong type or an unknown option."] })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request has invalid fields.",
+                },
+            });
+        }
+
         var (status, title) = exception switch
         {
             RuleViolationException { Decision.Kind: DenialKind.Forbidden } => (StatusCodes.Status403Forbidden, "Not allowed"),

@@ -17,6 +17,12 @@ public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory sc
         {
             case ConversationChanged c:
                 await To(c.CompanyId, c.Conversation, c.PreviousAssigneeId).SendAsync("conversationChanged", c.Conversation, c.Change, ct);
+                if (c.LeftUnassignedNew)
+                {
+                    // Every manager saw it among unassigned New chats; tell them it is gone from there (not its later messages).
+                    await hub.Clients.Group(TeamHub.ManagersGroup(c.CompanyId)).SendAsync("conversationChanged", c.Conversation, c.Change, ct);
+                }
+
                 if (c.Change != Changes.Updated) await PushCountsAsync(c.CompanyId, ct);
                 break;
             case MessageAdded m:

@@ -113,6 +113,9 @@ public sealed class SignIn(UserManager<MemberAccount> users, ParleyDbContext db)
         return await db.TeamMembers.AsNoTracking().FirstOrDefaultAsync(m => m.Id == account.Id && m.IsActive, ct);
     }
 
+    /// <summary>Emails are unique across the installation, whatever their case.</summary>
+    public async Task<bool> EmailTakenAsync(string email) => await users.FindByEmailAsync(email) is not null;
+
     /// <summary>Creates the sign-in account for a member, with the same id.</summary>
     public async Task<IdentityResult> CreateAccountAsync(TeamMember member, string password)
     {

@@ -53,7 +53,7 @@ public static class TeamApi
             .Check(body.Email is null || ContactValidation.IsEmail(body.Email.Trim()), "email", "'email' is not a valid email address.")
             .Check(body.Password is null || body.Password.Length >= 8, "password", "'password' must have at least 8 characters.")
             .Check(body.ChatLimit is null or (>= 1 and <= 1000), "chatLimit", "'chatLimit' must be from 1 to 1000.");
-        if (v.IsValid && await db.TeamMembers.AnyAsync(m => m.Email == body.Email!.Trim(), ct)) v.Add("email", "A team member with this email already exists.");
+        if (v.IsValid && await signIn.EmailTakenAsync(body.Email!.Trim())) v.Add("email", "A team member with this email already exists.");
         if (v.IsValid && body.AllowedChannelIds is { Count: > 0 } channels
             && await db.Channels.CountAsync(c => c.CompanyId == member.CompanyId && channels.Contains(c.Id), ct) != channels.Distinct().Count())
             v.Add("allowedChannelIds", "One or more channels do not exist in this company.");
@@ -75,7 +75,7 @@ public static class TeamApi
         var result = await signIn.CreateAccountAsync(created, body.Password!);
         if (!result.Succeeded)
         {
-            foreach (var e in result.Errors) v.Add("password", e.Description);
+            foreach (var e in result.Errors) v.Add(e.Code is "DuplicateEmail" or "DuplicateUserName" or "InvalidEmail" ? "email" : "password", e.Description);
             return v.Problem();
         }
 
