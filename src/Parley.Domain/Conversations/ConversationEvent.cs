@@ -26,6 +26,7 @@ public static class HistoryKinds
 {
     public const string Created = "created";
     public const string Assigned = "assigned";
+    public const string Unassigned = "unassigned";
     public const string Accepted = "accepted";
     public const string Transferred = "transferred";
     public const string FinishRequested = "finish_requested";
