@@ -11,6 +11,7 @@ using Parley.Server.Channels.Api;
 using Parley.Server.Clients;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
+using Parley.Server.Distribution;
 using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 using Parley.Server.Settings;
@@ -67,6 +68,7 @@ services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<OutboxDispatche
 services.AddSingleton<IEventHandler, TeamFanOut>();
 services.AddSingleton<InactivitySweeper>();
 services.AddHostedService(sp => sp.GetRequiredService<InactivitySweeper>());
+services.AddDistribution();
 
 var app = builder.Build();
 
@@ -97,6 +99,7 @@ api.MapQuickRepliesApi();
 api.MapSettingsApi();
 api.MapChannelsApi();
 api.MapApiChannelInbound();
+api.MapDistributionApi();
 app.MapHub<TeamHub>("/hubs/team");
 
 await app.RunAsync();

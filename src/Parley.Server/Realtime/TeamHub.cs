@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Parley.Domain.Team;
 using Parley.Server.Conversations;
+using Parley.Server.Distribution;
 using Parley.Server.Team;
 
 namespace Parley.Server.Realtime;
@@ -11,7 +12,8 @@ namespace Parley.Server.Realtime;
 /// the Roles table lets them see. Actions go through the same use cases as the REST API.
 /// </summary>
 [Authorize]
-public sealed class TeamHub(CurrentMember me, ConversationService conversations, ConversationFinder finder, IEventBus bus) : Hub
+public sealed class TeamHub(
+    CurrentMember me, ConversationService conversations, ConversationFinder finder, IEventBus bus, ShiftService shifts, TeamConnections connections) : Hub
 {
     public static string AllGroup(Guid companyId) => $"company:{companyId}:all";
 
@@ -24,8 +26,22 @@ public sealed class TeamHub(CurrentMember me, ConversationService conversations,
         var member = await Member();
         await Groups.AddToGroupAsync(Context.ConnectionId, MemberGroup(member.Id));
         await Groups.AddToGroupAsync(Context.ConnectionId, member.SeesEverything ? AllGroup(member.CompanyId) : ManagersGroup(member.CompanyId));
+        if (connections.Opened(member.Id)) await shifts.ConnectedAsync(member.Id, Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        // The connection is gone, so its token is cancelled; the bookkeeping must still be written.
+        if (CurrentMember.MemberId(Context.User!) is { } id && connections.Closed(id)) await shifts.DisconnectedAsync(id, CancellationToken.None);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    public async Task<MyShiftDto> StartShift() => await shifts.StartShiftAsync(await Member(), Context.ConnectionAborted);
+
+    public async Task<MyShiftDto> EndShift() => await shifts.EndShiftAsync(await Member(), Context.ConnectionAborted);
+
+    public async Task<MyShiftDto> SetPresence(Presence presence) => await shifts.SetPresenceAsync(await Member(), presence, Context.ConnectionAborted);
 
     public async Task<FolderCounts> GetCounts() => await finder.CountsAsync(await Member(), Context.ConnectionAborted);
 
