@@ -53,6 +53,9 @@ public sealed class DistributionService(ParleyDbContext db, IEventBus bus, TimeP
 
     private async Task<(int Moved, bool Full)> PassAsync(Guid companyId, CancellationToken ct)
     {
+        // Rows tracked by an earlier pass would win over what the lock reads now (EF keeps the tracked copy), and another
+        // node may have changed them since: start every pass from the database.
+        db.ChangeTracker.Clear();
         var settings = (await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Settings).FirstOrDefaultAsync(ct))?.Distribution;
         if (settings is not { Mode: DistributionMode.Automatic }) return (0, false);
 
