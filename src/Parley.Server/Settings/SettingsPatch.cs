@@ -70,20 +70,8 @@ internal sealed class SettingsPatch(JsonElement body)
             }
         }
 
-        if (body.TryGetProperty("distribution", out var distribution))
-        {
-            try
-            {
-                var d = distribution.Deserialize<DistributionSettings>(Json);
-                if (d is null || d.AcceptTimeoutMinutes is < 1 or > 1440 || d.DisconnectGraceSeconds is < 0 or > 3600)
-                    v.Add("distribution", "'distribution' has values out of range (acceptTimeoutMinutes 1–1440, disconnectGraceSeconds 0–3600).");
-                else s.Distribution = d;
-            }
-            catch (JsonException)
-            {
-                v.Add("distribution", "'distribution' is not valid.");
-            }
-        }
+        if (body.TryGetProperty("distribution", out _))
+            v.Add("distribution", "Distribution options are changed with PATCH /api/v1/distribution/settings (owner and supervisor).");
 
         return v;
     }
