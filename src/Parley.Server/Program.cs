@@ -8,6 +8,7 @@ using Parley.Data.Identity;
 using Parley.Server.Catalog;
 using Parley.Server.Channels;
 using Parley.Server.Channels.Api;
+using Parley.Server.Channels.Inbound;
 using Parley.Server.Clients;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
@@ -56,6 +57,7 @@ services.AddScoped<ClientService>();
 services.AddScoped<DemoSeeder>();
 services.AddScoped<ChannelSenders>();
 services.AddScoped<IChannelSender, ApiChannelSender>();
+services.AddMessengerChannels(builder.Configuration);
 
 // The event bus and what reacts to it.
 services.AddSingleton<InMemoryEventBus>();
@@ -97,6 +99,7 @@ api.MapQuickRepliesApi();
 api.MapSettingsApi();
 api.MapChannelsApi();
 api.MapApiChannelInbound();
+app.MapMessengerChannels(api);
 app.MapHub<TeamHub>("/hubs/team");
 
 await app.RunAsync();
