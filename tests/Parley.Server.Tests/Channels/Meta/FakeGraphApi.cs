@@ -22,7 +22,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
 {
     public sealed record Account(string Kind, string Id, string Name);
 
-    public sealed record Sent(string Token, string Path, JsonObject Body)
+    public sealed record Sent(string Token, string Path, JsonObject Body, string Id)
     {
         public string? To => Body["recipient"]?["id"]?.ToString() ?? Body["to"]?.ToString();
 
@@ -121,23 +121,23 @@ public sealed class FakeGraphApi : IAsyncDisposable
         using var reader = new StreamReader(http.Request.Body);
         var body = JsonNode.Parse(await reader.ReadToEndAsync()) as JsonObject ?? [];
         if (Authorize(http) is not { } account) return Error(400, 190, null, "Invalid OAuth access token - Cannot parse access token");
+        var whatsApp = path == $"{account.Id}/messages" && account.Kind == "whatsapp";
+        if (!whatsApp && path != "me/messages") return Error(400, 100, null, "Unsupported post request.");
+        var id = (whatsApp ? "wamid.OUT" : "m_OUT") + Interlocked.Increment(ref _next);
         lock (_lock)
         {
             if (_failures.TryDequeue(out var failure)) return Error(failure.Status, failure.Code, failure.Subcode, failure.Message);
-            _sent.Add(new Sent(http.Request.Headers.Authorization.ToString(), path, body));
+            _sent.Add(new Sent(http.Request.Headers.Authorization.ToString(), path, body, id));
         }
 
-        var id = Interlocked.Increment(ref _next);
-        if (path == $"{account.Id}/messages" && account.Kind == "whatsapp")
-            return Json(new JsonObject
+        return whatsApp
+            ? Json(new JsonObject
             {
                 ["messaging_product"] = "whatsapp",
                 ["contacts"] = new JsonArray(new JsonObject { ["input"] = body["to"]?.ToString(), ["wa_id"] = body["to"]?.ToString() }),
-                ["messages"] = new JsonArray(new JsonObject { ["id"] = $"wamid.OUT{id}" }),
-            });
-        if (path == "me/messages")
-            return Json(new JsonObject { ["recipient_id"] = body["recipient"]?["id"]?.ToString(), ["message_id"] = $"m_OUT{id}" });
-        return Error(400, 100, null, "Unsupported post request.");
+                ["messages"] = new JsonArray(new JsonObject { ["id"] = id }),
+            })
+            : Json(new JsonObject { ["recipient_id"] = body["recipient"]?["id"]?.ToString(), ["message_id"] = id });
     }
 
     private Account? Authorize(HttpContext http)
