@@ -198,13 +198,13 @@ public abstract class MetaChannelTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task Window_HumanAgentOn_ManagerReplyAfter3DaysTaggedHumanAgent()
+    public async Task Window_HumanAgentOn_ManagerReplyAfter30HoursTaggedHumanAgent()
     {
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
         await PatchSettingsAsync(owner, new { inactivityCloseMinutes = (int?)null });
         var (channel, psid, conversationId) = await ActiveChatAsync(owner, "messenger");
         Assert.Equal(HttpStatusCode.OK, (await owner.PatchAsJsonAsync($"/api/v1/channels/{channel.ChannelId}", new { humanAgent = true })).StatusCode);
-        app.Time.Advance(TimeSpan.FromDays(3));
+        app.Time.Advance(TimeSpan.FromHours(30)); // past 24 hours, within the 7 days a human agent has
 
         var messageId = await SendAsync(owner, conversationId, "Повертаюся з відповіддю");
 
