@@ -151,8 +151,11 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IEventBus bus,
                 ? SendResult.Failed($"No sender for {channel.Type} channels.")
                 : await sender.DeliverAsync(new OutboundDelivery(channel, conversation.Id, conversation.ClientId, externalId, message, delivery.Kind), ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // Whatever a sender throws (the network, a timeout, a library's surprise) is one failed attempt: retried
+            // with backoff and failed after MaxAttempts, instead of blocking the conversation's queue forever.
+            logger.LogWarning(ex, "Delivery {Delivery} threw", delivery.Id);
             result = SendResult.Transient(ex.Message);
         }
 

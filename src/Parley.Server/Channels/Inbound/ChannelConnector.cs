@@ -38,6 +38,9 @@ public interface IChannelConnector
 
 public sealed class ChannelConnectors(IEnumerable<IChannelConnector> connectors)
 {
+    /// <summary>Whether a messenger channel has its credentials (a channel row made without a connector has none).</summary>
+    public static bool IsConnected(Channel channel) => channel.SettingsJson is { Length: > 2 } json && json != "{}";
+
     public IChannelConnector? Find(ChannelType type) => connectors.FirstOrDefault(c => c.Handles(type));
 }
 

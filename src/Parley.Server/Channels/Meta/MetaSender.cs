@@ -25,6 +25,8 @@ public sealed class MetaSender(ChannelType type, MetaGraph graph, ParleyDbContex
         var name = ReplyWindow.Name(type);
         if (delivery.Kind != OutboxKind.Send)
             return SendResult.Failed($"{name} does not let a sent message be {(delivery.Kind == OutboxKind.Edit ? "edited" : "deleted")}; the client keeps the original.");
+        if (!Inbound.ChannelConnectors.IsConnected(delivery.Channel))
+            return SendResult.Failed($"The {name} channel has no credentials; connect it again with its access token.");
         if (string.IsNullOrEmpty(delivery.ExternalClientId)) return SendResult.Failed($"The client has no {name} account to write to.");
 
         var message = delivery.Message;

@@ -32,7 +32,7 @@ public static class MetaWebhook
     private static async Task<IResult> Verify(string token, HttpContext http, ParleyDbContext db, CancellationToken ct)
     {
         var channel = await FindAsync(db, token, ct);
-        if (channel is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Meta channel at this address.");
+        if (channel is null || !ChannelConnectors.IsConnected(channel)) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Meta channel at this address.");
         var q = http.Request.Query;
         var expected = MetaSettings.Of(channel).VerifyToken;
         if (q["hub.mode"] == "subscribe" && Same(q["hub.verify_token"].ToString(), expected) && q["hub.challenge"].ToString() is { Length: > 0 } challenge)
@@ -43,7 +43,7 @@ public static class MetaWebhook
     private static async Task<IResult> Receive(string token, HttpContext http, ParleyDbContext db, InboundReceipts receipts, CancellationToken ct)
     {
         var channel = await FindAsync(db, token, ct);
-        if (channel is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Meta channel at this address.");
+        if (channel is null || !ChannelConnectors.IsConnected(channel)) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Meta channel at this address.");
 
         var body = await ReadAsync(http.Request, ct);
         if (body is null) return TypedResults.Problem(statusCode: 413, title: "Too large", detail: "A delivery is at most 1 MB.");

@@ -63,7 +63,7 @@ public sealed partial class TelegramConnector(TelegramClients clients, PublicUrl
         }
 
         var others = await db.Channels.AsNoTracking().Where(c => c.Type == ChannelType.Telegram && c.IsEnabled && c.Id != channel.Id).ToListAsync(ct);
-        if (others.Any(c => TelegramSettings.Of(c).BotId == me.Id))
+        if (others.Any(c => ChannelConnectors.IsConnected(c) && TelegramSettings.Of(c).BotId == me.Id))
         {
             errors.Add("botToken", $"The bot @{me.Username} is already connected to a channel; a bot can serve one channel only.");
             return;

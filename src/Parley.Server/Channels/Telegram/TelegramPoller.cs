@@ -30,7 +30,7 @@ public sealed class TelegramPoller(IServiceScopeFactory scopes, TelegramClients 
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
                 var channels = await db.Channels.AsNoTracking().Where(c => c.Type == ChannelType.Telegram && c.IsEnabled).ToListAsync(stoppingToken);
-                foreach (var channel in channels.Where(c => TelegramSettings.Of(c).Receive == TelegramSettings.Polling))
+                foreach (var channel in channels.Where(c => ChannelConnectors.IsConnected(c) && TelegramSettings.Of(c).Receive == TelegramSettings.Polling))
                 {
                     if (_loops.TryGetValue(channel.Id, out var running) && !running.IsCompleted) continue;
                     _loops[channel.Id] = Task.Run(() => PollAsync(channel.Id, stoppingToken), stoppingToken);
@@ -56,7 +56,7 @@ public sealed class TelegramPoller(IServiceScopeFactory scopes, TelegramClients 
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
             var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, ct);
-            if (channel is not { IsEnabled: true } || TelegramSettings.Of(channel).Receive != TelegramSettings.Polling) return;
+            if (channel is not { IsEnabled: true } || !ChannelConnectors.IsConnected(channel) || TelegramSettings.Of(channel).Receive != TelegramSettings.Polling) return;
             try
             {
                 var offset = await db.ChannelStates.Where(s => s.ChannelId == channelId).Select(s => s.PollOffset).FirstOrDefaultAsync(ct);

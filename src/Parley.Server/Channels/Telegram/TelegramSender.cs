@@ -26,6 +26,8 @@ public sealed class TelegramSender(TelegramClients clients, FileStore files) : I
 
     public async Task<SendResult> DeliverAsync(OutboundDelivery delivery, CancellationToken cancellationToken)
     {
+        if (!ChannelConnectors.IsConnected(delivery.Channel))
+            return SendResult.Failed("The Telegram channel has no bot token; connect it again with the bot's token.");
         if (!long.TryParse(delivery.ExternalClientId, CultureInfo.InvariantCulture, out var chatId))
             return SendResult.Failed("The client has no Telegram chat to write to.");
         var bot = clients.For(delivery.Channel);

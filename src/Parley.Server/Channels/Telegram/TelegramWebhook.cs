@@ -28,7 +28,7 @@ public static class TelegramWebhook
     private static async Task<IResult> Receive(string token, HttpContext http, ParleyDbContext db, InboundReceipts receipts, CancellationToken ct)
     {
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.PublicToken == token && c.Type == ChannelType.Telegram, ct);
-        if (channel is null) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Telegram channel at this address.");
+        if (channel is null || !ChannelConnectors.IsConnected(channel)) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Telegram channel at this address.");
         var settings = TelegramSettings.Of(channel);
         if (!SameSecret(http.Request.Headers[SecretHeader].ToString(), settings.WebhookSecret))
             return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Missing or wrong {SecretHeader}.");
