@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Data.Identity;
+using Parley.Data.Inbound;
 using Parley.Data.Outbox;
 using Parley.Domain.Catalog;
 using Parley.Domain.Channels;
@@ -38,6 +39,8 @@ public abstract class ParleyDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<MessageEdit> MessageEdits => Set<MessageEdit>();
     public DbSet<OutboxDelivery> Outbox => Set<OutboxDelivery>();
+    public DbSet<InboundReceipt> InboundReceipts => Set<InboundReceipt>();
+    public DbSet<ChannelState> ChannelStates => Set<ChannelState>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

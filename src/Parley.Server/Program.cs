@@ -8,6 +8,7 @@ using Parley.Data.Identity;
 using Parley.Server.Catalog;
 using Parley.Server.Channels;
 using Parley.Server.Channels.Api;
+using Parley.Server.Channels.Inbound;
 using Parley.Server.Clients;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
@@ -57,6 +58,7 @@ services.AddScoped<ClientService>();
 services.AddScoped<DemoSeeder>();
 services.AddScoped<ChannelSenders>();
 services.AddScoped<IChannelSender, ApiChannelSender>();
+services.AddMessengerChannels(builder.Configuration);
 
 // The event bus and what reacts to it.
 services.AddSingleton<InMemoryEventBus>();
@@ -100,6 +102,7 @@ api.MapSettingsApi();
 api.MapChannelsApi();
 api.MapApiChannelInbound();
 api.MapDistributionApi();
+app.MapMessengerChannels(api);
 app.MapHub<TeamHub>("/hubs/team");
 
 await app.RunAsync();

@@ -98,6 +98,7 @@ internal sealed class OutboxDeliveryConfiguration : IEntityTypeConfiguration<Out
     {
         b.ToTable("Outbox");
         b.Property(o => o.LastError).HasMaxLength(1000);
+        b.Property(o => o.ClaimedBy).HasMaxLength(64);
         b.HasIndex(o => new { o.Status, o.NextAttemptAt });
         b.HasIndex(o => new { o.ConversationId, o.Id });
     }

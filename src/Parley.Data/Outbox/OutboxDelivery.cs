@@ -43,4 +43,10 @@ public sealed class OutboxDelivery
     public DateTime CreatedAt { get; set; }
 
     public DateTime? CompletedAt { get; set; }
+
+    /// <summary>Which dispatcher is sending it now; with <see cref="ClaimedUntil"/>, keeps a second dispatcher from sending it too.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>The claim's lease: after it, a dispatcher that died mid-send no longer holds the delivery.</summary>
+    public DateTime? ClaimedUntil { get; set; }
 }

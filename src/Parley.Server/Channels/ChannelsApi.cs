@@ -4,6 +4,7 @@ using Parley.Data;
 using Parley.Domain.Channels;
 using Parley.Domain.Common;
 using Parley.Domain.Team;
+using Parley.Server.Channels.Inbound;
 using Parley.Server.Conversations;
 using Parley.Server.Infrastructure;
 using Parley.Server.Team;
@@ -24,29 +25,43 @@ public static class ChannelsApi
     }
 
     public sealed record ChannelDto(Guid Id, ChannelType Type, string Name, bool IsEnabled, string? WebhookUrl, string PublicToken, string? Secret,
-        ChannelCapabilities Capabilities, DateTime CreatedAt);
+        ChannelCapabilities Capabilities, DateTime CreatedAt, ChannelConnection? Connection, ChannelHealthDto Health);
 
-    /// <summary>Secrets are for those who manage channels; managers see the channel without them.</summary>
-    private static ChannelDto ToDto(Channel c, TeamMember viewer) =>
+    /// <summary>What the console shows as the channel's health: when it last heard from the provider, sent, and failed.</summary>
+    public sealed record ChannelHealthDto(DateTime? LastReceivedAt, DateTime? LastSentAt, DateTime? LastErrorAt, string? LastError);
+
+    /// <summary>Secrets (and where to paste them) are for those who manage channels; managers see the channel without them.</summary>
+    private static ChannelDto ToDto(Channel c, TeamMember viewer, ChannelConnectors connectors, Data.Inbound.ChannelState? state) =>
         new(c.Id, c.Type, c.Name, c.IsEnabled, c.WebhookUrl, c.PublicToken, viewer.SeesEverything ? c.Secret : null,
-            ChannelCapabilities.For(c.Type), c.CreatedAt);
+            ChannelCapabilities.For(c.Type), c.CreatedAt,
+            viewer.SeesEverything && c.SettingsJson != "{}" ? connectors.Find(c.Type)?.Describe(c) : null,
+            new ChannelHealthDto(state?.LastReceivedAt, state?.LastSentAt, state?.LastErrorAt, state?.LastError));
 
-    private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
         var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(c => ToDto(c, member)));
+        var ids = rows.Select(c => c.Id).ToList();
+        var states = await db.ChannelStates.AsNoTracking().Where(s => ids.Contains(s.ChannelId)).ToDictionaryAsync(s => s.ChannelId, ct);
+        return TypedResults.Ok(rows.Select(c => ToDto(c, member, connectors, states.GetValueOrDefault(c.Id))));
     }
 
-    private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
-        return TypedResults.Ok(ToDto(await FindAsync(db, member, id, ct), member));
+        var channel = await FindAsync(db, member, id, ct);
+        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct)));
     }
 
-    public sealed record CreateRequest(string? Type, string? Name, string? WebhookUrl);
+    /// <summary>
+    /// <c>type</c> with its credentials: <c>telegram</c> + <c>botToken</c> (and <c>receive</c>: webhook or polling);
+    /// <c>instagram</c> / <c>messenger</c> + <c>accessToken</c>, <c>appSecret</c> (and <c>humanAgent</c>);
+    /// <c>whatsapp</c> + <c>accessToken</c>, <c>appSecret</c>, <c>phoneNumberId</c>; <c>api</c> + <c>webhookUrl</c>.
+    /// </summary>
+    public sealed record CreateRequest(string? Type, string? Name, string? WebhookUrl, string? BotToken = null, string? Receive = null,
+        string? AccessToken = null, string? AppSecret = null, string? PhoneNumberId = null, bool? HumanAgent = null);
 
-    private static async Task<IResult> Create(CreateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Create(CreateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, TimeProvider time, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
@@ -65,14 +80,21 @@ public static class ChannelsApi
             Secret = NewSecret(),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
+        if (connectors.Find(type) is { } connector)
+        {
+            // The provider checks the credentials before anything is stored.
+            await connector.ConnectAsync(channel, new ConnectRequest(body.BotToken, body.Receive, body.AccessToken, body.AppSecret, null, body.PhoneNumberId, body.HumanAgent), v, ct);
+            if (!v.IsValid) return v.Problem();
+        }
+
         db.Channels.Add(channel);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member));
+        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member, connectors, null));
     }
 
-    public sealed record UpdateRequest(string? Name, string? WebhookUrl, bool? IsEnabled, bool? RotateSecret);
+    public sealed record UpdateRequest(string? Name, string? WebhookUrl, bool? IsEnabled, bool? RotateSecret, bool? HumanAgent = null);
 
-    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
@@ -84,9 +106,19 @@ public static class ChannelsApi
         if (body.WebhookUrl is not null) channel.WebhookUrl = body.WebhookUrl.Trim();
         if (body.IsEnabled is { } enabled) channel.IsEnabled = enabled;
         if (body.RotateSecret == true) channel.Secret = NewSecret();
+        if (body.HumanAgent is { } humanAgent)
+        {
+            if (channel.Type is not (ChannelType.Instagram or ChannelType.Messenger) || channel.SettingsJson == "{}")
+                return new Validation().Add("humanAgent", "'humanAgent' (the 7-day HUMAN_AGENT tag) applies to Instagram and Messenger channels only.").Problem();
+            channel.SettingsJson = (Meta.MetaSettings.Of(channel) with { HumanAgent = humanAgent }).ToJson();
+        }
+
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(channel, member));
+        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct)));
     }
+
+    private static Task<Data.Inbound.ChannelState?> StateAsync(ParleyDbContext db, Guid channelId, CancellationToken ct) =>
+        db.ChannelStates.AsNoTracking().FirstOrDefaultAsync(s => s.ChannelId == channelId, ct);
 
     private static async Task<IResult> Disable(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 using Parley.Data.Outbox;
 using Parley.Domain.Messages;
+using Parley.Server.Channels.Inbound;
 using Parley.Server.Conversations;
 using Parley.Server.Realtime;
 
@@ -16,7 +17,12 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IEventBus bus,
     : BackgroundService, IEventHandler
 {
     public const int MaxAttempts = 8;
+
+    /// <summary>How long a claim keeps other dispatchers off a delivery; longer than any send's HTTP timeout.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private readonly string _node = NodeName();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public Task HandleAsync(ParleyEvent e, CancellationToken cancellationToken)
@@ -68,12 +74,65 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IEventBus bus,
             foreach (var delivery in conversation)
             {
                 if (delivery.NextAttemptAt > now) break;
+                // Another dispatcher (another node, or this one before a restart) holds the conversation's head: its
+                // deliveries wait, so nothing is sent twice and the order holds.
+                if (!await ClaimAsync(db, delivery, now, ct)) break;
                 attempted++;
-                if (!await DeliverAsync(db, senders, delivery, now, ct)) break;
+                bool done;
+                try
+                {
+                    done = await DeliverAsync(db, senders, delivery, now, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    await ReleaseAsync(db, delivery);
+                    throw;
+                }
+
+                if (!done) break;
             }
         }
 
         return attempted;
+    }
+
+    /// <summary>
+    /// Takes the delivery for this dispatcher with a lease, in one conditional UPDATE: only if it is still pending, at the
+    /// attempt count this pass read, and nobody else's lease is running. Two dispatchers on one database never both win.
+    /// </summary>
+    private async Task<bool> ClaimAsync(ParleyDbContext db, OutboxDelivery delivery, DateTime now, CancellationToken ct)
+    {
+        var until = now + Lease;
+        var attempts = delivery.Attempts;
+        var node = _node;
+        var won = await db.Outbox
+            .Where(o => o.Id == delivery.Id && o.Status == OutboxStatus.Pending && o.Attempts == attempts
+                && (o.ClaimedUntil == null || o.ClaimedUntil <= now || o.ClaimedBy == node))
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, node).SetProperty(o => o.ClaimedUntil, until), ct);
+        if (won == 0) return false;
+
+        // The tracked row must know the claim is stored, so that clearing it on save is written.
+        var entry = db.Entry(delivery);
+        delivery.ClaimedBy = node;
+        delivery.ClaimedUntil = until;
+        entry.Property(o => o.ClaimedBy).OriginalValue = node;
+        entry.Property(o => o.ClaimedUntil).OriginalValue = until;
+        return true;
+    }
+
+    private static async Task ReleaseAsync(ParleyDbContext db, OutboxDelivery delivery)
+    {
+        var id = delivery.Id;
+        var node = delivery.ClaimedBy;
+        try
+        {
+            await db.Outbox.Where(o => o.Id == id && o.ClaimedBy == node)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, (string?)null).SetProperty(o => o.ClaimedUntil, (DateTime?)null), CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Shutting down: the lease runs out by itself.
+        }
     }
 
     private async Task<bool> DeliverAsync(ParleyDbContext db, ChannelSenders senders, OutboxDelivery delivery, DateTime now, CancellationToken ct)
@@ -92,12 +151,17 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IEventBus bus,
                 ? SendResult.Failed($"No sender for {channel.Type} channels.")
                 : await sender.DeliverAsync(new OutboundDelivery(channel, conversation.Id, conversation.ClientId, externalId, message, delivery.Kind), ct);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // Whatever a sender throws (the network, a timeout, a library's surprise) is one failed attempt: retried
+            // with backoff and failed after MaxAttempts, instead of blocking the conversation's queue forever.
+            logger.LogWarning(ex, "Delivery {Delivery} threw", delivery.Id);
             result = SendResult.Transient(ex.Message);
         }
 
         delivery.Attempts++;
+        delivery.ClaimedBy = null;
+        delivery.ClaimedUntil = null;
         if (result.Ok)
         {
             delivery.Status = OutboxStatus.Done;
@@ -124,10 +188,16 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IEventBus bus,
                 message.DeliveryStatus = DeliveryStatus.Failed;
                 message.DeliveryError = Trim(result.Error);
             }
+            else
+            {
+                // The message stays as it was sent; the team sees that the client still has the old version.
+                message.DeliveryError = Trim($"The {(delivery.Kind == OutboxKind.Edit ? "edit" : "deletion")} did not reach the client: {result.Error}");
+            }
         }
 
         await db.SaveChangesAsync(ct);
-        if (delivery.Status != OutboxStatus.Pending && delivery.Kind == OutboxKind.Send)
+        await ChannelHealth.NoteDeliveryAsync(db, channel.Id, now, result.Ok, delivery.Status == OutboxStatus.Pending ? null : result.Error, ct);
+        if (delivery.Status == OutboxStatus.Done && delivery.Kind == OutboxKind.Send || delivery.Status == OutboxStatus.Failed)
         {
             var client = await db.Clients.AsNoTracking().Where(c => c.Id == conversation.ClientId).Select(c => new { c.Name, c.PhotoUrl }).FirstAsync(ct);
             bus.Publish(new MessageChanged(conversation.CompanyId, ConversationItem.From(conversation, client.Name, client.PhotoUrl),
@@ -136,6 +206,13 @@ public sealed class OutboxDispatcher(IServiceScopeFactory scopes, IEventBus bus,
 
         // A failed delivery does not hold back the rest of the conversation; a retrying one does.
         return delivery.Status != OutboxStatus.Pending;
+    }
+
+    /// <summary>Unique per running dispatcher: a restarted process must not mistake an old claim for its own.</summary>
+    private static string NodeName()
+    {
+        var name = $"{Guid.NewGuid():N}/{Environment.ProcessId}/{Environment.MachineName}";
+        return name.Length > 64 ? name[..64] : name;
     }
 
     /// <summary>2 s, 4 s, 8 s ... capped at 5 minutes.</summary>

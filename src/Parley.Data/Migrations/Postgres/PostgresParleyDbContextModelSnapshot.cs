@@ -190,6 +190,86 @@ namespace Parley.Data.Migrations.Postgres
                     b.ToTable("MemberAccounts", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Inbound.ChannelState", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("LastSentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("PollOffset")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ChannelId");
+
+                    b.ToTable("ChannelStates", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Inbound.InboundReceipt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "DedupeKey")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("InboundReceipts", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Outbox.OutboxDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -203,6 +283,13 @@ namespace Parley.Data.Migrations.Postgres
 
                     b.Property<Guid>("ChannelId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("CompanyId")
                         .HasColumnType("uuid");
@@ -248,7 +335,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Catalog.QuickReply", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CompanyId")
@@ -286,7 +372,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Catalog.Tag", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Color")
@@ -313,7 +398,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Catalog.Topic", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CompanyId")
@@ -335,7 +419,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Channels.Channel", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CompanyId")
@@ -388,7 +471,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Clients.Client", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("BlockedAt")
@@ -449,7 +531,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Clients.ClientIdentity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("ChannelId")
@@ -483,7 +564,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Clients.ClientNote", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("AuthorId")
@@ -527,7 +607,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Companies.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
@@ -555,7 +634,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime?>("AcceptedAt")
@@ -665,7 +743,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Conversations.ConversationEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("ActorKind")
@@ -723,7 +800,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Messages.Message", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<string>("Attachments")
@@ -811,7 +887,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Messages.MessageEdit", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("EditedAt")
@@ -838,7 +913,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.SystemMessages.SystemMessageTemplate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("CompanyId")
@@ -870,7 +944,6 @@ namespace Parley.Data.Migrations.Postgres
             modelBuilder.Entity("Parley.Domain.Team.TeamMember", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
                     b.PrimitiveCollection<List<Guid>>("AllowedChannelIds")
@@ -975,6 +1048,24 @@ namespace Parley.Data.Migrations.Postgres
                     b.HasOne("Parley.Domain.Team.TeamMember", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Data.Inbound.ChannelState", b =>
+                {
+                    b.HasOne("Parley.Domain.Channels.Channel", null)
+                        .WithOne()
+                        .HasForeignKey("Parley.Data.Inbound.ChannelState", "ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Data.Inbound.InboundReceipt", b =>
+                {
+                    b.HasOne("Parley.Domain.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -182,6 +182,84 @@ namespace Parley.Data.Migrations.Sqlite
                     b.ToTable("MemberAccounts", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Inbound.ChannelState", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastErrorAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastSentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PollOffset")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChannelId");
+
+                    b.ToTable("ChannelStates", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Data.Inbound.InboundReceipt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChannelId", "DedupeKey")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("InboundReceipts", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Outbox.OutboxDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -192,6 +270,13 @@ namespace Parley.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CompanyId")
@@ -238,7 +323,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Catalog.QuickReply", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CompanyId")
@@ -276,7 +360,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Catalog.Tag", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Color")
@@ -303,7 +386,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Catalog.Topic", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CompanyId")
@@ -325,7 +407,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Channels.Channel", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CompanyId")
@@ -378,7 +459,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Clients.Client", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("BlockedAt")
@@ -439,7 +519,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Clients.ClientIdentity", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ChannelId")
@@ -473,7 +552,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Clients.ClientNote", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("AuthorId")
@@ -517,7 +595,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Companies.Company", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -545,7 +622,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("AcceptedAt")
@@ -655,7 +731,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Conversations.ConversationEvent", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ActorKind")
@@ -713,7 +788,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Messages.Message", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Attachments")
@@ -801,7 +875,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Messages.MessageEdit", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("EditedAt")
@@ -828,7 +901,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.SystemMessages.SystemMessageTemplate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CompanyId")
@@ -860,7 +932,6 @@ namespace Parley.Data.Migrations.Sqlite
             modelBuilder.Entity("Parley.Domain.Team.TeamMember", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("AllowedChannelIds")
@@ -965,6 +1036,24 @@ namespace Parley.Data.Migrations.Sqlite
                     b.HasOne("Parley.Domain.Team.TeamMember", null)
                         .WithMany()
                         .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Data.Inbound.ChannelState", b =>
+                {
+                    b.HasOne("Parley.Domain.Channels.Channel", null)
+                        .WithOne()
+                        .HasForeignKey("Parley.Data.Inbound.ChannelState", "ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Data.Inbound.InboundReceipt", b =>
+                {
+                    b.HasOne("Parley.Domain.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
