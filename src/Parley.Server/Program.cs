@@ -8,6 +8,7 @@ using Parley.Data.Identity;
 using Parley.Server.Catalog;
 using Parley.Server.Channels;
 using Parley.Server.Channels.Api;
+using Parley.Server.Channels.Widget;
 using Parley.Server.Clients;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
@@ -56,6 +57,7 @@ services.AddScoped<ClientService>();
 services.AddScoped<DemoSeeder>();
 services.AddScoped<ChannelSenders>();
 services.AddScoped<IChannelSender, ApiChannelSender>();
+services.AddWidgetChannel(builder.Configuration);
 
 // The event bus and what reacts to it.
 services.AddSingleton<InMemoryEventBus>();
@@ -97,7 +99,10 @@ api.MapQuickRepliesApi();
 api.MapSettingsApi();
 api.MapChannelsApi();
 api.MapApiChannelInbound();
+api.MapWidgetSettingsApi();
 app.MapHub<TeamHub>("/hubs/team");
+app.UseWidgetChannel();
+app.MapDemoPage();
 
 await app.RunAsync();
 

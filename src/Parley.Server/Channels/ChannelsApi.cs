@@ -24,24 +24,25 @@ public static class ChannelsApi
     }
 
     public sealed record ChannelDto(Guid Id, ChannelType Type, string Name, bool IsEnabled, string? WebhookUrl, string PublicToken, string? Secret,
-        ChannelCapabilities Capabilities, DateTime CreatedAt);
+        ChannelCapabilities Capabilities, DateTime CreatedAt, string? EmbedSnippet);
 
     /// <summary>Secrets are for those who manage channels; managers see the channel without them.</summary>
-    private static ChannelDto ToDto(Channel c, TeamMember viewer) =>
+    private static ChannelDto ToDto(Channel c, TeamMember viewer, HttpContext http) =>
         new(c.Id, c.Type, c.Name, c.IsEnabled, c.WebhookUrl, c.PublicToken, viewer.SeesEverything ? c.Secret : null,
-            ChannelCapabilities.For(c.Type), c.CreatedAt);
+            ChannelCapabilities.For(c.Type), c.CreatedAt,
+            c.Type == ChannelType.Widget ? Widget.WidgetSettingsApi.EmbedSnippet(http.RequestServices.GetRequiredService<Widget.WidgetOrigins>().BaseUrl(http.Request), c.PublicToken) : null);
 
     private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
         var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(c => ToDto(c, member)));
+        return TypedResults.Ok(rows.Select(c => ToDto(c, member, http)));
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
-        return TypedResults.Ok(ToDto(await FindAsync(db, member, id, ct), member));
+        return TypedResults.Ok(ToDto(await FindAsync(db, member, id, ct), member, http));
     }
 
     public sealed record CreateRequest(string? Type, string? Name, string? WebhookUrl);
@@ -67,7 +68,7 @@ public static class ChannelsApi
         };
         db.Channels.Add(channel);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member));
+        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member, http));
     }
 
     public sealed record UpdateRequest(string? Name, string? WebhookUrl, bool? IsEnabled, bool? RotateSecret);
@@ -85,7 +86,7 @@ public static class ChannelsApi
         if (body.IsEnabled is { } enabled) channel.IsEnabled = enabled;
         if (body.RotateSecret == true) channel.Secret = NewSecret();
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(channel, member));
+        return TypedResults.Ok(ToDto(channel, member, http));
     }
 
     private static async Task<IResult> Disable(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
