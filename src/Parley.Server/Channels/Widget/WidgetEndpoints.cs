@@ -39,8 +39,9 @@ public static class WidgetEndpoints
         var channel = await FindAsync(db, publicToken, ct);
         if (channel is null) return NotFound();
         var settings = WidgetSettings.Read(channel);
-        if (!origins.IsAllowed(http, settings, null)) return Refused();
+        // Readable from any page, refusal included, so that the launcher can say why it does not show up.
         AllowCors(http);
+        if (!origins.IsAllowed(http, settings, null)) return Refused();
         return TypedResults.Ok(WidgetPublicConfig.From(channel, settings));
     }
 
