@@ -15,7 +15,9 @@ const hostOrigin = (location.ancestorOrigins && location.ancestorOrigins[0]) || 
 const framed = window.parent !== window;
 const storeKey = `parley:${channel}`;
 
-const store = load();
+// In a frame, the browser may refuse storage to a third-party origin (blocked third-party cookies, Safari), so the
+// launcher keeps it in the host page's storage for us and hands it over at boot; on its own page the frame keeps it.
+let store = framed ? fresh() : load();
 let t = texts(navigator.language);
 let config = null;
 let session = null;
@@ -34,15 +36,20 @@ const rows = new Map(); // message id or client message id → row element
 
 // ---- storage: the anonymous visitor token and messages not yet sent survive reloads
 
+function fresh(saved) {
+  return Object.assign({ token: null, pending: [], seenAt: 0, prechatDone: false }, saved);
+}
+
 function load() {
   try {
-    return Object.assign({ token: null, pending: [], seenAt: 0, prechatDone: false }, JSON.parse(localStorage.getItem(storeKey) || '{}'));
+    return fresh(JSON.parse(localStorage.getItem(storeKey) || '{}'));
   } catch (e) {
-    return { token: null, pending: [], seenAt: 0, prechatDone: false };
+    return fresh();
   }
 }
 
 function save() {
+  if (framed) return toHost('store', store);
   try { localStorage.setItem(storeKey, JSON.stringify(store)); } catch (e) { /* private mode: memory only */ }
 }
 
@@ -56,6 +63,7 @@ window.addEventListener('message', (e) => {
   if (!framed || e.source !== window.parent || e.origin !== hostOrigin || !e.data || e.data.parley !== 1) return;
   const { type, data } = e.data;
   if (type === 'boot') {
+    store = fresh(data.store);
     customer = data.customer;
     identity = data.identity;
     applyLanguage();
@@ -511,25 +519,19 @@ function ensureConnected() {
 }
 
 async function join() {
-  let s = await connection.invoke('Join', { channel, visitorToken: currentToken(), hostOrigin, language: (customer && customer.language) || navigator.language });
-  if (identity && !s.verified) s = await identifyWith(s);
-  adopt(s);
+  adopt(await connection.invoke('Join', { channel, visitorToken: currentToken(), hostOrigin, language: (customer && customer.language) || navigator.language }));
+  if (identity && !session.verified) await identifyNow();
 }
 
-async function identifyWith(fallback) {
+// A refused identify leaves the visitor as they were (anonymous, or asked to sign in when the widget requires it).
+async function identifyNow() {
   try {
-    return await connection.invoke('Identify', identity.userId, identity.userHash);
+    adopt(await connection.invoke('Identify', identity.userId, identity.userHash));
   } catch (e) {
     const why = hubError(e) || t.offline;
     toHost('error', why);
     showNotice(why);
-    return fallback;
   }
-}
-
-async function identifyNow() {
-  const s = await identifyWith(session);
-  if (s !== session) adopt(s);
 }
 
 function adopt(s) {

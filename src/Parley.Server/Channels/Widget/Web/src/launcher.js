@@ -39,6 +39,7 @@ const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3C6.5 3 2
   const listeners = {};
   const toFrame = [];
   const state = { open: false, hideByDefault: false, customer: null, identity: null };
+  const storeKey = `parley:${channel}`;
   let frame = null;
   let frameReady = false;
   let button = null;
@@ -104,6 +105,16 @@ const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3C6.5 3 2
       osc.start();
       osc.stop(audio.currentTime + 0.3);
     } catch (e) { /* no sound is fine */ }
+  }
+
+  // The frame's anonymous visitor token and unsent messages live in the host page's own storage: browsers may deny
+  // storage to a third-party frame, and the visitor must stay the same person across reloads.
+  function readStore() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || 'null'); } catch (e) { return null; }
+  }
+
+  function writeStore(data) {
+    try { localStorage.setItem(storeKey, JSON.stringify(data)); } catch (e) { /* private mode: this page view only */ }
   }
 
   function api(command, arg, callback) {
@@ -192,11 +203,12 @@ const ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3C6.5 3 2
       const { type, data } = e.data;
       if (type === 'hello') {
         frameReady = true;
-        frame.contentWindow.postMessage({ parley: 1, type: 'boot', data: { open: state.open, customer: state.customer, identity: state.identity } }, server);
+        frame.contentWindow.postMessage({ parley: 1, type: 'boot', data: { open: state.open, customer: state.customer, identity: state.identity, store: readStore() } }, server);
         toFrame.splice(0).forEach(([t, d]) => post(t, d));
         emit('ready');
       } else if (type === 'unread') setUnread(state.open ? 0 : data);
       else if (type === 'close') close();
+      else if (type === 'store') writeStore(data);
       else if (type === 'clientMessage' || type === 'managerMessage') emit(type, data);
       else if (type === 'error') console.warn(`Parley: ${data}`);
     });
