@@ -121,8 +121,10 @@ const fileInput = el('input');
 fileInput.type = 'file';
 fileInput.hidden = true;
 fileInput.accept = 'image/png,image/jpeg,image/gif,image/webp,.pdf,.txt,.csv,.doc,.docx,.xls,.xlsx,.odt,.ods,.zip';
-const attachButton = el('button', 'attach', '📎');
+const attachButton = el('button', 'attach');
 attachButton.type = 'button';
+// A constant icon (no emoji font needed), never text from anyone.
+attachButton.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/></svg>';
 const sendButton = el('button', 'send');
 sendButton.type = 'submit';
 composer.append(attachButton, fileInput, input, sendButton);
@@ -260,7 +262,8 @@ function teamMessage(m) {
   render(m);
   if (m.author === 'client') return;
   setTeamTyping(null);
-  markSeen(true);
+  // A manager who answers has read what came before; a system message (a greeting) says nothing about that.
+  if (m.author === 'manager') markSeen(true);
   toHost('managerMessage', { text: m.text, author: m.author, authorName: m.authorName || null });
   if (isOpen) rememberSeen(Date.parse(m.createdAt));
   else setUnread(unread + 1);
