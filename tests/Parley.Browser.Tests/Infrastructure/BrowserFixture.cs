@@ -60,6 +60,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         SiteUrl = $"http://127.0.0.1:{sitePort}";
         OtherSiteUrl = $"http://127.0.0.1:{otherPort}";
 
+        // Generous for the steps that only have to happen; the ones that must be fast say so with their own timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -86,7 +88,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new() { Locale = "en-US" });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(10_000);
+        page.SetDefaultTimeout(15_000);
         return (context, page);
     }
 

@@ -232,6 +232,37 @@ public sealed class WidgetBrowserTests(BrowserFixture fx) : IAsyncLifetime
         Assert.True(card.GetProperty("isVerified").GetBoolean());
     }
 
+    [Fact]
+    public async Task PreChatForm_RequiredFieldsInVisitorsLanguage_MessageWaitsForThemAndFillsTheClientCard()
+    {
+        var channel = await CreateWidgetAsync(new { allowedOrigins = new[] { fx.SiteUrl }, preChat = new { name = "required", email = "required", phone = "off" } });
+        var (context, page) = await fx.NewPageAsync();
+        await using var _ = context;
+        await page.GotoAsync(fx.ShopUrl(channel.Token));
+        await page.WaitForFunctionAsync("() => window.events.some(e => e.name === 'ready')");
+        await page.EvaluateAsync("() => Parley('customerData', { language: 'uk' })");
+        var widget = await OpenAsync(page);
+
+        await Assertions.Expect(widget.Locator(".prechat")).ToBeVisibleAsync();
+        await Assertions.Expect(widget.Locator(".composer")).ToBeHiddenAsync();
+        await widget.GetByLabel("Ім’я *").FillAsync("Олена");
+        await widget.GetByLabel("Email *").FillAsync("not-an-email");
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Почати чат" }).ClickAsync();
+        await Assertions.Expect(widget.Locator(".notice")).ToContainTextAsync("Email");
+        await widget.GetByLabel("Email *").FillAsync("olena@shop.example");
+        await widget.GetByRole(AriaRole.Button, new() { Name = "Почати чат" }).ClickAsync();
+
+        await Assertions.Expect(widget.Locator("textarea")).ToHaveAttributeAsync("placeholder", "Напишіть повідомлення…");
+        await SendAsync(widget, "Добрий день");
+        var conversationId = await ConversationOfAsync("Добрий день");
+        var clientId = (await ConversationAsync(conversationId)).GetProperty("clientId").GetString();
+        var card = await (await _owner.GetAsync($"/api/v1/clients/{clientId}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Олена", card.GetProperty("name").GetString());
+        Assert.Equal("olena@shop.example", card.GetProperty("email").GetString());
+        Assert.Equal("uk", card.GetProperty("language").GetString());
+        await Assertions.Expect(widget.Locator(".msg.system .text")).ToContainTextAsync("Вітаємо, Олена");
+    }
+
     // ---- helpers
 
     private sealed record Widget(string Id, string Token, string Secret)
