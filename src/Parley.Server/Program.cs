@@ -9,6 +9,7 @@ using Parley.Server.Catalog;
 using Parley.Server.Channels;
 using Parley.Server.Channels.Api;
 using Parley.Server.Channels.Inbound;
+using Parley.Server.Channels.Widget;
 using Parley.Server.Clients;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
@@ -59,6 +60,7 @@ services.AddScoped<DemoSeeder>();
 services.AddScoped<ChannelSenders>();
 services.AddScoped<IChannelSender, ApiChannelSender>();
 services.AddMessengerChannels(builder.Configuration);
+services.AddWidgetChannel(builder.Configuration);
 
 // The event bus and what reacts to it.
 services.AddSingleton<InMemoryEventBus>();
@@ -103,7 +105,10 @@ api.MapChannelsApi();
 api.MapApiChannelInbound();
 api.MapDistributionApi();
 app.MapMessengerChannels(api);
+api.MapWidgetSettingsApi();
 app.MapHub<TeamHub>("/hubs/team");
+app.UseWidgetChannel();
+app.MapDemoPage();
 
 await app.RunAsync();
 

@@ -25,17 +25,18 @@ public static class ChannelsApi
     }
 
     public sealed record ChannelDto(Guid Id, ChannelType Type, string Name, bool IsEnabled, string? WebhookUrl, string PublicToken, string? Secret,
-        ChannelCapabilities Capabilities, DateTime CreatedAt, ChannelConnection? Connection, ChannelHealthDto Health);
+        ChannelCapabilities Capabilities, DateTime CreatedAt, ChannelConnection? Connection, ChannelHealthDto Health, string? EmbedSnippet);
 
     /// <summary>What the console shows as the channel's health: when it last heard from the provider, sent, and failed.</summary>
     public sealed record ChannelHealthDto(DateTime? LastReceivedAt, DateTime? LastSentAt, DateTime? LastErrorAt, string? LastError);
 
     /// <summary>Secrets (and where to paste them) are for those who manage channels; managers see the channel without them.</summary>
-    private static ChannelDto ToDto(Channel c, TeamMember viewer, ChannelConnectors connectors, Data.Inbound.ChannelState? state) =>
+    private static ChannelDto ToDto(Channel c, TeamMember viewer, ChannelConnectors connectors, Data.Inbound.ChannelState? state, HttpContext http) =>
         new(c.Id, c.Type, c.Name, c.IsEnabled, c.WebhookUrl, c.PublicToken, viewer.SeesEverything ? c.Secret : null,
             ChannelCapabilities.For(c.Type), c.CreatedAt,
             viewer.SeesEverything && c.SettingsJson != "{}" ? connectors.Find(c.Type)?.Describe(c) : null,
-            new ChannelHealthDto(state?.LastReceivedAt, state?.LastSentAt, state?.LastErrorAt, state?.LastError));
+            new ChannelHealthDto(state?.LastReceivedAt, state?.LastSentAt, state?.LastErrorAt, state?.LastError),
+            c.Type == ChannelType.Widget ? Widget.WidgetSettingsApi.EmbedSnippet(http.RequestServices.GetRequiredService<Widget.WidgetOrigins>().BaseUrl(http.Request), c.PublicToken) : null);
 
     private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
     {
@@ -43,14 +44,14 @@ public static class ChannelsApi
         var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ToListAsync(ct);
         var ids = rows.Select(c => c.Id).ToList();
         var states = await db.ChannelStates.AsNoTracking().Where(s => ids.Contains(s.ChannelId)).ToDictionaryAsync(s => s.ChannelId, ct);
-        return TypedResults.Ok(rows.Select(c => ToDto(c, member, connectors, states.GetValueOrDefault(c.Id))));
+        return TypedResults.Ok(rows.Select(c => ToDto(c, member, connectors, states.GetValueOrDefault(c.Id), http)));
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
         var channel = await FindAsync(db, member, id, ct);
-        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct)));
+        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct), http));
     }
 
     /// <summary>
@@ -89,7 +90,7 @@ public static class ChannelsApi
 
         db.Channels.Add(channel);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member, connectors, null));
+        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member, connectors, null, http));
     }
 
     public sealed record UpdateRequest(string? Name, string? WebhookUrl, bool? IsEnabled, bool? RotateSecret, bool? HumanAgent = null);
@@ -114,7 +115,7 @@ public static class ChannelsApi
         }
 
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct)));
+        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct), http));
     }
 
     private static Task<Data.Inbound.ChannelState?> StateAsync(ParleyDbContext db, Guid channelId, CancellationToken ct) =>

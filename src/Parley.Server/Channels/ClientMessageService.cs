@@ -24,7 +24,8 @@ public sealed record InboundMessage(
     string? ClientMessageId = null,
     string? ChannelMessageId = null,
     IReadOnlyList<Attachment>? Attachments = null,
-    string? ButtonPayload = null);
+    string? ButtonPayload = null,
+    bool Verified = false);
 
 public sealed record InboundResult(Guid ConversationId, Guid? MessageId, bool Duplicate);
 
@@ -170,6 +171,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             known.Username ??= inbound.Username;
             known.PhotoUrl ??= inbound.PhotoUrl;
             known.Language ??= Languages.Normalize(inbound.Language);
+            known.IsVerified |= inbound.Verified;
             return known;
         }
 
@@ -180,6 +182,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             Username = inbound.Username,
             PhotoUrl = inbound.PhotoUrl,
             Language = Languages.Normalize(inbound.Language),
+            IsVerified = inbound.Verified,
             CreatedAt = now,
         };
         client.Identities.Add(new ClientIdentity
