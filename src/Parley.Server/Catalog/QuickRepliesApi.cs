@@ -26,14 +26,17 @@ public static class QuickRepliesApi
 
     private static QuickReplyDto ToDto(QuickReply q) => new(q.Id, q.Shortcut, q.Title, q.OwnerId is not null, q.Variants);
 
-    private static async Task<IResult> List(string? q, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> List(string? q, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await ListAsync(db, await me.GetAsync(http.User, ct), q, ct));
+
+    /// <summary>Company-wide and the member's own replies, by shortcut prefix; the console's picker uses the same query.</summary>
+    public static async Task<List<QuickReplyDto>> ListAsync(ParleyDbContext db, TeamMember member, string? q, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         var query = db.QuickReplies.AsNoTracking().Where(r => r.CompanyId == member.CompanyId && (r.OwnerId == null || r.OwnerId == member.Id));
         var prefix = q?.Trim().TrimStart('/').ToLowerInvariant();
         if (!string.IsNullOrEmpty(prefix)) query = query.Where(r => r.Shortcut.StartsWith(prefix));
         var rows = await query.OrderBy(r => r.Shortcut).Take(100).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(ToDto));
+        return [.. rows.Select(ToDto)];
     }
 
     public sealed record QuickReplyRequest(string? Shortcut, string? Title, Dictionary<string, string>? Variants, bool Personal = false);
