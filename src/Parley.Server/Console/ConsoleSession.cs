@@ -24,13 +24,14 @@ public sealed class ConsoleSession(AuthenticationStateProvider auth, IServiceSco
 
     public TeamMember Member { get; private set; } = null!;
 
+
     public string CompanyName { get; private set; } = "";
 
     public string MainLanguage { get; private set; } = "uk";
 
     public ConsoleText T { get; private set; } = ConsoleText.For("uk");
 
-    public bool IsReady => _user is not null;
+    public bool IsReady => Member is not null;
 
     public event Action? Changed;
 

@@ -111,6 +111,7 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Parley:Demo:Seed", "true");
         builder.UseSetting("Parley:Demo:Password", Password);
         builder.UseSetting("Parley:KeysPath", _keys);
+        builder.UseSetting("DetailedErrors", "true");
     }
 
     /// <summary>A fresh browser (own cookies) signed in to the console as the member, on the LiveChat screen.</summary>
