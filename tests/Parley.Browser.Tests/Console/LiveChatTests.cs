@@ -84,6 +84,7 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
         await channel.ClientSaysAsync(owner, client, "Hello there", client, language: "en");
         await page.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
         await page.GetByTestId("reply").ClickAsync();
+        await Expect(page.GetByTestId("conversation")).ToHaveAttributeAsync("data-folder", "Active");
 
         var composer = page.GetByTestId("composer");
         await composer.PressSequentiallyAsync("/hel");
@@ -107,6 +108,7 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
         await channel.ClientSaysAsync(owner, client, "Скільки коштує доставка?", client);
         await page.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
         await page.GetByTestId("reply").ClickAsync();
+        await Expect(page.GetByTestId("conversation")).ToHaveAttributeAsync("data-folder", "Active");
         await page.GetByTestId("composer").FillAsync("Доставка 50 грн");
         await page.GetByTestId("composer").PressAsync("Enter");
         var id = await page.GetByTestId("message").Filter(new() { HasText = "Доставка 50 грн" }).GetAttributeAsync("data-id");

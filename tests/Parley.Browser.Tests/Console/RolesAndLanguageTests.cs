@@ -44,7 +44,7 @@ public abstract class RolesAndLanguageTests<TApp>(TApp app) : IClassFixture<TApp
     {
         var page = await app.SignInAsync(ConsoleApp.ManagerEmail);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Вийти" }).ClickAsync();
-        await page.WaitForURLAsync("**/login");
+        await Expect(page.Locator("#password")).ToBeVisibleAsync();
         await page.GotoAsync("/");
         await Expect(page.Locator("#password")).ToBeVisibleAsync();
     }

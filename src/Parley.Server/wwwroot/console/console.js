@@ -28,8 +28,11 @@
     isMuted,
     setMuted: (muted) => { localStorage.setItem(mutedKey, muted ? '1' : '0'); if (!muted) askPermission(); },
     signOut: async () => {
-      await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' });
-      location.href = '/login';
+      try {
+        await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' });
+      } finally {
+        location.assign('/login');
+      }
     },
     attach: (ref) => { chat = ref; },
     detach: () => { chat = null; observer?.disconnect(); },
