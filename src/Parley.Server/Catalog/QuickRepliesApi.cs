@@ -43,11 +43,16 @@ public static class QuickRepliesApi
 
     private static async Task<IResult> Create(QuickReplyRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        var reply = await CreateAsync(db, time, await me.GetAsync(http.User, ct), body, ct);
+        return TypedResults.Created($"/api/v1/quick-replies/{reply.Id}", reply);
+    }
+
+    /// <summary>The use case behind POST /quick-replies, shared with the console.</summary>
+    public static async Task<QuickReplyDto> CreateAsync(ParleyDbContext db, TimeProvider time, TeamMember member, QuickReplyRequest body, CancellationToken ct)
+    {
         var ownerId = body.Personal ? member.Id : (Guid?)null;
         ConversationService.Ensure(Permissions.CanManageQuickReply(member, ownerId));
-        var v = Validate(body, requireAll: true);
-        if (!v.IsValid) return v.Problem();
+        Validate(body, requireAll: true).ThrowIfInvalid();
         var reply = new QuickReply
         {
             CompanyId = member.CompanyId,
@@ -59,7 +64,7 @@ public static class QuickRepliesApi
         };
         db.QuickReplies.Add(reply);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/quick-replies/{reply.Id}", ToDto(reply));
+        return ToDto(reply);
     }
 
     private static async Task<IResult> Update(Guid id, QuickReplyRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
@@ -78,12 +83,16 @@ public static class QuickRepliesApi
 
     private static async Task<IResult> Delete(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        await DeleteAsync(db, await me.GetAsync(http.User, ct), id, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task DeleteAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
+    {
         var reply = await FindAsync(db, member, id, ct);
         ConversationService.Ensure(Permissions.CanManageQuickReply(member, reply.OwnerId));
         db.QuickReplies.Remove(reply);
         await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
     }
 
     private static async Task<QuickReply> FindAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct) =>

@@ -27,15 +27,17 @@ public static class ChannelsApi
         ChannelCapabilities Capabilities, DateTime CreatedAt);
 
     /// <summary>Secrets are for those who manage channels; managers see the channel without them.</summary>
-    private static ChannelDto ToDto(Channel c, TeamMember viewer) =>
+    public static ChannelDto ToDto(Channel c, TeamMember viewer) =>
         new(c.Id, c.Type, c.Name, c.IsEnabled, c.WebhookUrl, c.PublicToken, viewer.SeesEverything ? c.Secret : null,
             ChannelCapabilities.For(c.Type), c.CreatedAt);
 
-    private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await ListAsync(db, await me.GetAsync(http.User, ct), ct));
+
+    public static async Task<List<ChannelDto>> ListAsync(ParleyDbContext db, TeamMember member, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(c => ToDto(c, member)));
+        return [.. rows.Select(c => ToDto(c, member))];
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
@@ -48,13 +50,19 @@ public static class ChannelsApi
 
     private static async Task<IResult> Create(CreateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        var channel = await CreateAsync(db, time, await me.GetAsync(http.User, ct), body, ct);
+        return TypedResults.Created($"/api/v1/channels/{channel.Id}", channel);
+    }
+
+    /// <summary>The use case behind POST /channels, shared with the console.</summary>
+    public static async Task<ChannelDto> CreateAsync(ParleyDbContext db, TimeProvider time, TeamMember member, CreateRequest body, CancellationToken ct)
+    {
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
         var v = new Validation().Required("name", body.Name, 200)
             .Check(Enum.TryParse<ChannelType>(body.Type, true, out var type) && !int.TryParse(body.Type, out _), "type",
                 $"'type' must be one of {string.Join(", ", Enum.GetNames<ChannelType>().Select(n => n.ToLowerInvariant()))}.");
         ValidateWebhook(v, body.WebhookUrl, required: type == ChannelType.Api);
-        if (!v.IsValid) return v.Problem();
+        v.ThrowIfInvalid();
 
         var channel = new Channel
         {
@@ -67,25 +75,28 @@ public static class ChannelsApi
         };
         db.Channels.Add(channel);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member));
+        return ToDto(channel, member);
     }
 
     public sealed record UpdateRequest(string? Name, string? WebhookUrl, bool? IsEnabled, bool? RotateSecret);
 
-    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateAsync(db, await me.GetAsync(http.User, ct), id, body, ct));
+
+    /// <summary>The use case behind PATCH /channels/{id}, shared with the console.</summary>
+    public static async Task<ChannelDto> UpdateAsync(ParleyDbContext db, TeamMember member, Guid id, UpdateRequest body, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
         var channel = await FindAsync(db, member, id, ct, tracked: true);
         var v = new Validation().MaxLength("name", body.Name, 200).Check(body.Name is null || body.Name.Trim().Length > 0, "name", "'name' cannot be empty.");
         if (body.WebhookUrl is not null) ValidateWebhook(v, body.WebhookUrl, required: channel.Type == ChannelType.Api);
-        if (!v.IsValid) return v.Problem();
+        v.ThrowIfInvalid();
         if (body.Name is not null) channel.Name = body.Name.Trim();
         if (body.WebhookUrl is not null) channel.WebhookUrl = body.WebhookUrl.Trim();
         if (body.IsEnabled is { } enabled) channel.IsEnabled = enabled;
         if (body.RotateSecret == true) channel.Secret = NewSecret();
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(channel, member));
+        return ToDto(channel, member);
     }
 
     private static async Task<IResult> Disable(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)

@@ -34,7 +34,7 @@ public sealed record ConsoleData(
         var tags = await db.Tags.AsNoTracking().Where(t => t.CompanyId == member.CompanyId).OrderBy(t => t.Name)
             .Select(t => new Named(t.Id, t.Name, t.Color)).ToListAsync(ct);
         var channels = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt)
-            .Select(c => new Named(c.Id, c.Name, c.Type.ToString())).ToListAsync(ct);
+            .Select(c => new Named(c.Id, c.Name, null)).ToListAsync(ct);
         return new ConsoleData(team.ToDictionary(p => p.Id), topics, tags, channels, company.Settings, TimeZones.Find(company.TimeZone));
     }
 }
