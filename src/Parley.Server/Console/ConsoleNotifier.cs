@@ -22,20 +22,30 @@ public sealed class ConsoleNotifier(ILogger<ConsoleNotifier> logger) : IEventHan
         return subscription;
     }
 
-    public async Task HandleAsync(ParleyEvent e, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Hands the event to each circuit without waiting for it to finish: one slow console must not hold up the bus that
+    /// the other consoles, the team hub and the outbox share. Each circuit queues its work in order (InvokeAsync).
+    /// </remarks>
+    public Task HandleAsync(ParleyEvent e, CancellationToken cancellationToken)
     {
         foreach (var s in _subscriptions.Values)
         {
-            if (s.Member.CompanyId != e.CompanyId || For(s.Member, e) is not { } visible) continue;
-            try
-            {
-                await s.OnEvent(visible);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A closing circuit must not stop the others from hearing about the event.
-                logger.LogDebug(ex, "A console subscription failed; the others still hear about the event.");
-            }
+            if (s.Member.CompanyId == e.CompanyId && For(s.Member, e) is { } visible) _ = DeliverAsync(s, visible);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task DeliverAsync(Subscription s, ParleyEvent e)
+    {
+        try
+        {
+            await s.OnEvent(e);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A closing circuit must not stop the others from hearing about the event.
+            logger.LogDebug(ex, "A console subscription failed; the others still hear about the event.");
         }
     }
 

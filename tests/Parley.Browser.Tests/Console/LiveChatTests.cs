@@ -5,16 +5,16 @@ using static Microsoft.Playwright.Assertions;
 namespace Parley.Browser.Tests.Console;
 
 /// <summary>The LiveChat screen in Chromium: chats arrive live, are accepted, answered and finished through the console.</summary>
-public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
     where TApp : ConsoleApp
 {
     [Fact]
     public async Task LiveChat_ClientWritesThroughApiChannel_ChatAppearsLiveAndIsAnsweredAndFinished()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url);
-        var page = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var page = await App.SignInAsync(ConsoleApp.ManagerEmail);
         var client = "Ivan " + Guid.NewGuid().ToString("N")[..6];
 
         // The client writes while the console is open: the chat shows up in New without a reload.
@@ -52,9 +52,9 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task Message_ClientSendsHtmlAndScript_ShownAsPlainText()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url);
-        var page = await app.SignInAsync(ConsoleApp.OwnerEmail);
+        var page = await App.SignInAsync(ConsoleApp.OwnerEmail);
         var dialogs = 0;
         page.Dialog += (_, d) =>
         {
@@ -77,9 +77,9 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task QuickReply_SlashInComposer_PicksReplyInClientLanguageAndSends()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url);
-        var page = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var page = await App.SignInAsync(ConsoleApp.ManagerEmail);
         var client = "Emma " + Guid.NewGuid().ToString("N")[..6];
         await channel.ClientSaysAsync(owner, client, "Hello there", client, language: "en");
         await page.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
@@ -101,9 +101,9 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task EditMessage_AllowedThenForbiddenBySetting_MenuSaysWhy()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url);
-        var page = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var page = await App.SignInAsync(ConsoleApp.ManagerEmail);
         var client = "Olha " + Guid.NewGuid().ToString("N")[..6];
         await channel.ClientSaysAsync(owner, client, "Скільки коштує доставка?", client);
         await page.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
@@ -142,9 +142,9 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task Finish_AskWhetherResolved_ClientAnswersNo_ConversationArchivedLive()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url);
-        var page = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var page = await App.SignInAsync(ConsoleApp.ManagerEmail);
         var client = "Petro " + Guid.NewGuid().ToString("N")[..6];
         await channel.ClientSaysAsync(owner, client, "Дякую, все зрозуміло", client);
         await page.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
@@ -172,9 +172,9 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
     public async Task ChangeManager_SupervisorMayAndManagerRoleMayNot_ManagerDoesNotSeeTheAction()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url);
-        var manager = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var manager = await App.SignInAsync(ConsoleApp.ManagerEmail);
         var client = "Nina " + Guid.NewGuid().ToString("N")[..6];
         await channel.ClientSaysAsync(owner, client, "Потрібна допомога", client);
         await manager.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
@@ -182,7 +182,7 @@ public abstract class LiveChatTests<TApp>(TApp app) : IClassFixture<TApp>
         await Expect(manager.GetByTestId("finish")).ToBeVisibleAsync();
         await Expect(manager.GetByTestId("transfer")).ToHaveCountAsync(0);
 
-        var supervisor = await app.SignInAsync(ConsoleApp.SupervisorEmail);
+        var supervisor = await App.SignInAsync(ConsoleApp.SupervisorEmail);
         await supervisor.GetByTestId("folder-active").ClickAsync();
         await supervisor.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
         await supervisor.GetByTestId("transfer").SelectOptionAsync(new SelectOptionValue { Label = "Olena Owner" });

@@ -4,17 +4,17 @@ using static Microsoft.Playwright.Assertions;
 namespace Parley.Browser.Tests.Console;
 
 /// <summary>What the console shows depends on the role, and it speaks Ukrainian and English.</summary>
-public abstract class RolesAndLanguageTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class RolesAndLanguageTests<TApp>(TApp app) : BrowserTest<TApp>(app)
     where TApp : ConsoleApp
 {
     [Fact]
     public async Task SettingsMenu_ManagerRole_HiddenWhileOwnerSeesIt()
     {
-        var manager = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var manager = await App.SignInAsync(ConsoleApp.ManagerEmail);
         await Expect(manager.GetByTestId("member-name")).ToHaveTextAsync("Maria Manager");
         await Expect(manager.GetByTestId("settings-menu")).ToHaveCountAsync(0);
 
-        var owner = await app.SignInAsync(ConsoleApp.OwnerEmail);
+        var owner = await App.SignInAsync(ConsoleApp.OwnerEmail);
         await Expect(owner.GetByTestId("member-name")).ToHaveTextAsync("Olena Owner");
         await Expect(owner.GetByTestId("settings-menu")).ToBeVisibleAsync();
     }
@@ -22,7 +22,7 @@ public abstract class RolesAndLanguageTests<TApp>(TApp app) : IClassFixture<TApp
     [Fact]
     public async Task LanguageSwitch_UkrainianToEnglish_TextsChangeAndStayAfterReload()
     {
-        var page = await app.SignInAsync(ConsoleApp.SupervisorEmail);
+        var page = await App.SignInAsync(ConsoleApp.SupervisorEmail);
         // Nobody chose a language yet: the company's main language (uk).
         await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("Нові");
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Вийти" })).ToBeVisibleAsync();
@@ -42,7 +42,7 @@ public abstract class RolesAndLanguageTests<TApp>(TApp app) : IClassFixture<TApp
     [Fact]
     public async Task SignOut_ThenOpenConsole_AsksToSignIn()
     {
-        var page = await app.SignInAsync(ConsoleApp.ManagerEmail);
+        var page = await App.SignInAsync(ConsoleApp.ManagerEmail);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Вийти" }).ClickAsync();
         await Expect(page.Locator("#password")).ToBeVisibleAsync();
         await page.GotoAsync("/");
@@ -52,14 +52,12 @@ public abstract class RolesAndLanguageTests<TApp>(TApp app) : IClassFixture<TApp
     [Fact]
     public async Task SignIn_WrongPassword_SaysSoAndStaysOnSignIn()
     {
-        var context = await app.Browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString() });
-        var page = await context.NewPageAsync();
+        var page = await (await App.NewContextAsync()).NewPageAsync();
         await page.GotoAsync("/login?lang=uk");
         await page.FillAsync("#email", ConsoleApp.ManagerEmail);
         await page.FillAsync("#password", "wrong-password");
         await page.ClickAsync("button[type=submit]");
         await Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("Невірна пошта чи пароль");
-        await context.CloseAsync();
     }
 }
 

@@ -7,19 +7,19 @@ namespace Parley.Browser.Tests.Console;
 /// The LiveChat screen with a few chats, as a picture: written as a test artifact on every run, and to docs/console.png
 /// (the README's picture) when PARLEY_UPDATE_SCREENSHOT=1.
 /// </summary>
-public abstract class ScreenshotTests<TApp>(TApp app) : IClassFixture<TApp>
+public abstract class ScreenshotTests<TApp>(TApp app) : BrowserTest<TApp>(app)
     where TApp : ConsoleApp
 {
     [Fact]
     public async Task LiveChat_AFewChatsInEnglish_ScreenshotShowsListConversationAndClientCard()
     {
         await using var hook = await WebhookReceiver.StartAsync();
-        using var owner = await app.ApiAsync(ConsoleApp.OwnerEmail);
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
         var channel = await ApiChannel.CreateAsync(owner, hook.Url, "Online shop");
         await channel.ClientSaysAsync(owner, "c-1", "Hi! Can I change the delivery address for order 1042?", "Anna Kovalenko", "en");
         await channel.ClientSaysAsync(owner, "c-2", "Доброго дня! Чи є ця куртка в розмірі M?", "Taras Shevchuk");
         await channel.ClientSaysAsync(owner, "c-3", "Payment failed twice, what should I do?", "John Miller", "en");
-        var page = await app.SignInAsync(ConsoleApp.OwnerEmail);
+        var page = await App.SignInAsync(ConsoleApp.OwnerEmail);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "EN", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("New");
 
@@ -40,7 +40,7 @@ public abstract class ScreenshotTests<TApp>(TApp app) : IClassFixture<TApp>
         Directory.CreateDirectory(Path.GetDirectoryName(artifact)!);
         await page.ScreenshotAsync(new() { Path = artifact });
         Assert.True(new FileInfo(artifact).Length > 10_000);
-        if (Environment.GetEnvironmentVariable("PARLEY_UPDATE_SCREENSHOT") == "1" && app is SqliteConsoleApp)
+        if (Environment.GetEnvironmentVariable("PARLEY_UPDATE_SCREENSHOT") == "1" && App is SqliteConsoleApp)
             File.Copy(artifact, Path.Combine(ConsoleApp.RepositoryRoot(), "docs", "console.png"), overwrite: true);
     }
 }

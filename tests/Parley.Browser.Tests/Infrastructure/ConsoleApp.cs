@@ -32,6 +32,7 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
     private readonly string _database = "parley_browser_" + Guid.NewGuid().ToString("N")[..12];
     private readonly string _keys = Path.Combine(Path.GetTempPath(), "parley-browser-keys-" + Guid.NewGuid().ToString("N")[..8]);
     private string? _sqlitePath;
+    private readonly List<IBrowserContext> _contexts = [];
     private IPlaywright? _playwright;
 
     protected abstract Provider Provider { get; }
@@ -117,12 +118,7 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
     /// <summary>A fresh browser (own cookies) signed in to the console as the member, on the LiveChat screen.</summary>
     public async Task<IPage> SignInAsync(string email, string? lang = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
-            Locale = "en-US",
-        });
+        var context = await NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var log = new List<string>();
@@ -134,7 +130,8 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
         await page.ClickAsync("button[type=submit]");
         try
         {
-            await page.WaitForSelectorAsync("[data-testid=member-name]");
+            // The LiveChat screen has loaded its lists: the folders show their counts.
+            await page.WaitForSelectorAsync("[data-testid=count-new]");
         }
         catch (TimeoutException ex)
         {
@@ -142,6 +139,31 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
         }
 
         return page;
+    }
+
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            Locale = "en-US",
+        });
+        lock (_contexts) _contexts.Add(context);
+        return context;
+    }
+
+    /// <summary>Closes the test's browsers, so their consoles stop listening before the next test starts.</summary>
+    public async Task CloseBrowsersAsync()
+    {
+        IBrowserContext[] open;
+        lock (_contexts)
+        {
+            open = [.. _contexts];
+            _contexts.Clear();
+        }
+
+        foreach (var context in open) await context.CloseAsync();
     }
 
     /// <summary>An API client with a personal token, as an integration would use.</summary>
