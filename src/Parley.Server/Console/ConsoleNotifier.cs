@@ -50,7 +50,7 @@ public sealed class ConsoleNotifier(ILogger<ConsoleNotifier> logger) : IEventHan
     }
 
     /// <summary>The event as this member may see it, or null when it is none of their business (the Roles table).</summary>
-    internal static ParleyEvent? For(TeamMember member, ParleyEvent e) => e switch
+    public static ParleyEvent? For(TeamMember member, ParleyEvent e) => e switch
     {
         ConversationChanged c when Sees(member, e, c.Conversation) || c.PreviousAssigneeId == member.Id || (c.LeftUnassignedNew && !member.SeesEverything) => c,
         MessageAdded m when Sees(member, e, m.Conversation) => m with { Message = m.Message.ForViewer(Permissions.CanSeeAudit(member)) },

@@ -24,7 +24,6 @@ public sealed class ConsoleSession(AuthenticationStateProvider auth, IServiceSco
 
     public TeamMember Member { get; private set; } = null!;
 
-
     public string CompanyName { get; private set; } = "";
 
     public string MainLanguage { get; private set; } = "uk";
