@@ -11,6 +11,7 @@ using Parley.Server.Channels.Api;
 using Parley.Server.Channels.Inbound;
 using Parley.Server.Channels.Widget;
 using Parley.Server.Clients;
+using Parley.Server.Console;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
 using Parley.Server.Distribution;
@@ -47,6 +48,7 @@ services.AddOpenApi();
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
 services.AddSignalR(o => o.AddFilter<HubErrors>())
     .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+services.AddParleyConsole();
 services.AddHttpClient(ApiChannelSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
 
 services.AddSingleton(TimeProvider.System);
@@ -91,7 +93,7 @@ app.UseAuthorization();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/api", o => o.WithTitle("Parley API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapHealth();
-app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
+app.MapParleyConsole();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization();
 api.MapAuthApi();

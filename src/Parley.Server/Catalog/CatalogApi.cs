@@ -46,13 +46,18 @@ public static class CatalogApi
 
     private static async Task<IResult> CreateTopic(NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
-        var member = await ManagerOfWorkspaceAsync(http, me, ct);
-        var v = await ValidateNameAsync(body.Name, db.Topics.Where(t => t.CompanyId == member.CompanyId).Select(t => t.Name), ct);
-        if (!v.IsValid) return v.Problem();
+        var topic = await CreateTopicAsync(db, await me.GetAsync(http.User, ct), body, ct);
+        return TypedResults.Created($"/api/v1/topics/{topic.Id}", topic);
+    }
+
+    public static async Task<TopicDto> CreateTopicAsync(ParleyDbContext db, TeamMember member, NameRequest body, CancellationToken ct)
+    {
+        ConversationService.Ensure(Permissions.CanManageWorkspace(member));
+        (await ValidateNameAsync(body.Name, db.Topics.Where(t => t.CompanyId == member.CompanyId).Select(t => t.Name), ct)).ThrowIfInvalid();
         var topic = new Topic { CompanyId = member.CompanyId, Name = body.Name!.Trim() };
         db.Topics.Add(topic);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/topics/{topic.Id}", new TopicDto(topic.Id, topic.Name));
+        return new TopicDto(topic.Id, topic.Name);
     }
 
     private static async Task<IResult> RenameTopic(Guid id, NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
@@ -68,20 +73,31 @@ public static class CatalogApi
 
     private static async Task<IResult> DeleteTopic(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
-        var member = await ManagerOfWorkspaceAsync(http, me, ct);
-        var deleted = await db.Topics.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? throw NotFound("Topic") : TypedResults.NoContent();
+        await DeleteTopicAsync(db, await me.GetAsync(http.User, ct), id, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task DeleteTopicAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
+    {
+        ConversationService.Ensure(Permissions.CanManageWorkspace(member));
+        if (await db.Topics.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct) == 0) throw NotFound("Topic");
     }
 
     private static async Task<IResult> CreateTag(NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
-        var member = await ManagerOfWorkspaceAsync(http, me, ct);
-        var v = (await ValidateNameAsync(body.Name, db.Tags.Where(t => t.CompanyId == member.CompanyId).Select(t => t.Name), ct)).Check(IsColor(body.Color), "color", "'color' must look like #1e88e5.");
-        if (!v.IsValid) return v.Problem();
+        var tag = await CreateTagAsync(db, await me.GetAsync(http.User, ct), body, ct);
+        return TypedResults.Created($"/api/v1/tags/{tag.Id}", tag);
+    }
+
+    public static async Task<TagDto> CreateTagAsync(ParleyDbContext db, TeamMember member, NameRequest body, CancellationToken ct)
+    {
+        ConversationService.Ensure(Permissions.CanManageWorkspace(member));
+        (await ValidateNameAsync(body.Name, db.Tags.Where(t => t.CompanyId == member.CompanyId).Select(t => t.Name), ct))
+            .Check(IsColor(body.Color), "color", "'color' must look like #1e88e5.").ThrowIfInvalid();
         var tag = new Tag { CompanyId = member.CompanyId, Name = body.Name!.Trim(), Color = body.Color ?? "#607d8b" };
         db.Tags.Add(tag);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/tags/{tag.Id}", new TagDto(tag.Id, tag.Name, tag.Color));
+        return new TagDto(tag.Id, tag.Name, tag.Color);
     }
 
     private static async Task<IResult> UpdateTag(Guid id, NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
@@ -99,9 +115,14 @@ public static class CatalogApi
 
     private static async Task<IResult> DeleteTag(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
-        var member = await ManagerOfWorkspaceAsync(http, me, ct);
-        var deleted = await db.Tags.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? throw NotFound("Tag") : TypedResults.NoContent();
+        await DeleteTagAsync(db, await me.GetAsync(http.User, ct), id, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task DeleteTagAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
+    {
+        ConversationService.Ensure(Permissions.CanManageWorkspace(member));
+        if (await db.Tags.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct) == 0) throw NotFound("Tag");
     }
 
     private static async Task<TeamMember> ManagerOfWorkspaceAsync(HttpContext http, CurrentMember me, CancellationToken ct)

@@ -26,25 +26,33 @@ public static class QuickRepliesApi
 
     private static QuickReplyDto ToDto(QuickReply q) => new(q.Id, q.Shortcut, q.Title, q.OwnerId is not null, q.Variants);
 
-    private static async Task<IResult> List(string? q, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> List(string? q, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await ListAsync(db, await me.GetAsync(http.User, ct), q, ct));
+
+    /// <summary>Company-wide and the member's own replies, by shortcut prefix; the console's picker uses the same query.</summary>
+    public static async Task<List<QuickReplyDto>> ListAsync(ParleyDbContext db, TeamMember member, string? q, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         var query = db.QuickReplies.AsNoTracking().Where(r => r.CompanyId == member.CompanyId && (r.OwnerId == null || r.OwnerId == member.Id));
         var prefix = q?.Trim().TrimStart('/').ToLowerInvariant();
         if (!string.IsNullOrEmpty(prefix)) query = query.Where(r => r.Shortcut.StartsWith(prefix));
         var rows = await query.OrderBy(r => r.Shortcut).Take(100).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(ToDto));
+        return [.. rows.Select(ToDto)];
     }
 
     public sealed record QuickReplyRequest(string? Shortcut, string? Title, Dictionary<string, string>? Variants, bool Personal = false);
 
     private static async Task<IResult> Create(QuickReplyRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        var reply = await CreateAsync(db, time, await me.GetAsync(http.User, ct), body, ct);
+        return TypedResults.Created($"/api/v1/quick-replies/{reply.Id}", reply);
+    }
+
+    /// <summary>The use case behind POST /quick-replies, shared with the console.</summary>
+    public static async Task<QuickReplyDto> CreateAsync(ParleyDbContext db, TimeProvider time, TeamMember member, QuickReplyRequest body, CancellationToken ct)
+    {
         var ownerId = body.Personal ? member.Id : (Guid?)null;
         ConversationService.Ensure(Permissions.CanManageQuickReply(member, ownerId));
-        var v = Validate(body, requireAll: true);
-        if (!v.IsValid) return v.Problem();
+        Validate(body, requireAll: true).ThrowIfInvalid();
         var reply = new QuickReply
         {
             CompanyId = member.CompanyId,
@@ -56,7 +64,7 @@ public static class QuickRepliesApi
         };
         db.QuickReplies.Add(reply);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/quick-replies/{reply.Id}", ToDto(reply));
+        return ToDto(reply);
     }
 
     private static async Task<IResult> Update(Guid id, QuickReplyRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
@@ -75,12 +83,16 @@ public static class QuickRepliesApi
 
     private static async Task<IResult> Delete(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        await DeleteAsync(db, await me.GetAsync(http.User, ct), id, ct);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task DeleteAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
+    {
         var reply = await FindAsync(db, member, id, ct);
         ConversationService.Ensure(Permissions.CanManageQuickReply(member, reply.OwnerId));
         db.QuickReplies.Remove(reply);
         await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
     }
 
     private static async Task<QuickReply> FindAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct) =>

@@ -31,27 +31,32 @@ public static class ChannelsApi
     public sealed record ChannelHealthDto(DateTime? LastReceivedAt, DateTime? LastSentAt, DateTime? LastErrorAt, string? LastError);
 
     /// <summary>Secrets (and where to paste them) are for those who manage channels; managers see the channel without them.</summary>
-    private static ChannelDto ToDto(Channel c, TeamMember viewer, ChannelConnectors connectors, Data.Inbound.ChannelState? state, HttpContext http) =>
+    public static ChannelDto ToDto(Channel c, TeamMember viewer, ChannelConnectors connectors, Data.Inbound.ChannelState? state, string baseUrl) =>
         new(c.Id, c.Type, c.Name, c.IsEnabled, c.WebhookUrl, c.PublicToken, viewer.SeesEverything ? c.Secret : null,
             ChannelCapabilities.For(c.Type), c.CreatedAt,
             viewer.SeesEverything && c.SettingsJson != "{}" ? connectors.Find(c.Type)?.Describe(c) : null,
             new ChannelHealthDto(state?.LastReceivedAt, state?.LastSentAt, state?.LastErrorAt, state?.LastError),
-            c.Type == ChannelType.Widget ? Widget.WidgetSettingsApi.EmbedSnippet(http.RequestServices.GetRequiredService<Widget.WidgetOrigins>().BaseUrl(http.Request), c.PublicToken) : null);
+            c.Type == ChannelType.Widget ? Widget.WidgetSettingsApi.EmbedSnippet(baseUrl, c.PublicToken) : null);
 
-    private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
+    private static string BaseUrl(HttpContext http) => http.RequestServices.GetRequiredService<Widget.WidgetOrigins>().BaseUrl(http.Request);
+
+    private static async Task<IResult> List(HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct) =>
+        TypedResults.Ok(await ListAsync(db, connectors, await me.GetAsync(http.User, ct), BaseUrl(http), ct));
+
+    /// <summary>The company's channels with their health, as the API and the console show them.</summary>
+    public static async Task<List<ChannelDto>> ListAsync(ParleyDbContext db, ChannelConnectors connectors, TeamMember member, string baseUrl, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ToListAsync(ct);
         var ids = rows.Select(c => c.Id).ToList();
         var states = await db.ChannelStates.AsNoTracking().Where(s => ids.Contains(s.ChannelId)).ToDictionaryAsync(s => s.ChannelId, ct);
-        return TypedResults.Ok(rows.Select(c => ToDto(c, member, connectors, states.GetValueOrDefault(c.Id), http)));
+        return [.. rows.Select(c => ToDto(c, member, connectors, states.GetValueOrDefault(c.Id), baseUrl))];
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
     {
         var member = await me.GetAsync(http.User, ct);
         var channel = await FindAsync(db, member, id, ct);
-        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct), http));
+        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct), BaseUrl(http)));
     }
 
     /// <summary>
@@ -64,13 +69,20 @@ public static class ChannelsApi
 
     private static async Task<IResult> Create(CreateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, TimeProvider time, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        var channel = await CreateAsync(db, connectors, time, await me.GetAsync(http.User, ct), body, BaseUrl(http), ct);
+        return TypedResults.Created($"/api/v1/channels/{channel.Id}", channel);
+    }
+
+    /// <summary>The use case behind POST /channels, shared with the console.</summary>
+    public static async Task<ChannelDto> CreateAsync(
+        ParleyDbContext db, ChannelConnectors connectors, TimeProvider time, TeamMember member, CreateRequest body, string baseUrl, CancellationToken ct)
+    {
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
         var v = new Validation().Required("name", body.Name, 200)
             .Check(Enum.TryParse<ChannelType>(body.Type, true, out var type) && !int.TryParse(body.Type, out _), "type",
                 $"'type' must be one of {string.Join(", ", Enum.GetNames<ChannelType>().Select(n => n.ToLowerInvariant()))}.");
         ValidateWebhook(v, body.WebhookUrl, required: type == ChannelType.Api);
-        if (!v.IsValid) return v.Problem();
+        v.ThrowIfInvalid();
 
         var channel = new Channel
         {
@@ -85,37 +97,38 @@ public static class ChannelsApi
         {
             // The provider checks the credentials before anything is stored.
             await connector.ConnectAsync(channel, new ConnectRequest(body.BotToken, body.Receive, body.AccessToken, body.AppSecret, null, body.PhoneNumberId, body.HumanAgent), v, ct);
-            if (!v.IsValid) return v.Problem();
+            v.ThrowIfInvalid();
         }
 
         db.Channels.Add(channel);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ToDto(channel, member, connectors, null, http));
+        return ToDto(channel, member, connectors, null, baseUrl);
     }
 
     public sealed record UpdateRequest(string? Name, string? WebhookUrl, bool? IsEnabled, bool? RotateSecret, bool? HumanAgent = null);
 
-    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct)
+    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, ChannelConnectors connectors, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateAsync(db, connectors, await me.GetAsync(http.User, ct), id, body, BaseUrl(http), ct));
+
+    /// <summary>The use case behind PATCH /channels/{id}, shared with the console.</summary>
+    public static async Task<ChannelDto> UpdateAsync(
+        ParleyDbContext db, ChannelConnectors connectors, TeamMember member, Guid id, UpdateRequest body, string baseUrl, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
         var channel = await FindAsync(db, member, id, ct, tracked: true);
         var v = new Validation().MaxLength("name", body.Name, 200).Check(body.Name is null || body.Name.Trim().Length > 0, "name", "'name' cannot be empty.");
         if (body.WebhookUrl is not null) ValidateWebhook(v, body.WebhookUrl, required: channel.Type == ChannelType.Api);
-        if (!v.IsValid) return v.Problem();
+        if (body.HumanAgent is not null && (channel.Type is not (ChannelType.Instagram or ChannelType.Messenger) || channel.SettingsJson == "{}"))
+            v.Add("humanAgent", "'humanAgent' (the 7-day HUMAN_AGENT tag) applies to Instagram and Messenger channels only.");
+        v.ThrowIfInvalid();
         if (body.Name is not null) channel.Name = body.Name.Trim();
         if (body.WebhookUrl is not null) channel.WebhookUrl = body.WebhookUrl.Trim();
         if (body.IsEnabled is { } enabled) channel.IsEnabled = enabled;
         if (body.RotateSecret == true) channel.Secret = NewSecret();
-        if (body.HumanAgent is { } humanAgent)
-        {
-            if (channel.Type is not (ChannelType.Instagram or ChannelType.Messenger) || channel.SettingsJson == "{}")
-                return new Validation().Add("humanAgent", "'humanAgent' (the 7-day HUMAN_AGENT tag) applies to Instagram and Messenger channels only.").Problem();
-            channel.SettingsJson = (Meta.MetaSettings.Of(channel) with { HumanAgent = humanAgent }).ToJson();
-        }
+        if (body.HumanAgent is { } humanAgent) channel.SettingsJson = (Meta.MetaSettings.Of(channel) with { HumanAgent = humanAgent }).ToJson();
 
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct), http));
+        return ToDto(channel, member, connectors, await StateAsync(db, channel.Id, ct), baseUrl);
     }
 
     private static Task<Data.Inbound.ChannelState?> StateAsync(ParleyDbContext db, Guid channelId, CancellationToken ct) =>

@@ -32,7 +32,7 @@ public static class ClientsApi
         bool IsBlocked, bool IsVerified, IReadOnlyDictionary<string, string> CustomFields, IReadOnlyList<Guid> TagIds, IReadOnlyList<IdentityDto> Identities,
         DateTime CreatedAt);
 
-    private static ClientCard ToCard(Client c) => new(
+    public static ClientCard ToCard(Client c) => new(
         c.Id, c.Name, c.Username, c.Email, c.Phone, c.PhotoUrl, c.Language, c.ManagerId, c.IsBlocked, c.IsVerified, c.CustomFields,
         [.. c.Tags.Select(t => t.TagId)], [.. c.Identities.Select(i => new IdentityDto(i.ChannelId, i.ExternalId, i.Username))], c.CreatedAt);
 
@@ -41,9 +41,12 @@ public static class ClientsApi
 
     public sealed record UpdateRequest(string? Name, string? Email, string? Phone, string? Language, Guid? ManagerId, Dictionary<string, string>? CustomFields);
 
-    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateAsync(clients, db, await me.GetAsync(http.User, ct), id, body, ct));
+
+    /// <summary>The use case behind PATCH /clients/{id}, shared with the console's client card.</summary>
+    public static async Task<ClientCard> UpdateAsync(ClientService clients, ParleyDbContext db, TeamMember member, Guid id, UpdateRequest body, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         var client = await clients.VisibleAsync(member, id, ct, tracked: true);
         var phone = string.IsNullOrWhiteSpace(body.Phone) ? null : ContactValidation.ToE164(body.Phone);
         var v = new Validation().MaxLength("name", body.Name, 200)
@@ -59,7 +62,7 @@ public static class ClientsApi
             v.Check(await db.TeamMembers.AnyAsync(m => m.Id == managerId && m.CompanyId == member.CompanyId, ct), "managerId", "No such team member in this company.");
         }
 
-        if (!v.IsValid) return v.Problem();
+        v.ThrowIfInvalid();
         if (body.Name is not null) client.Name = body.Name.Trim().Length == 0 ? null : body.Name.Trim();
         if (body.Email is not null) client.Email = body.Email.Trim().Length == 0 ? null : body.Email.Trim();
         if (body.Phone is not null) client.Phone = phone;
@@ -67,7 +70,7 @@ public static class ClientsApi
         if (body.ManagerId is not null) client.ManagerId = body.ManagerId;
         if (body.CustomFields is not null) client.CustomFields = body.CustomFields;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToCard(client));
+        return ToCard(client);
     }
 
     private static async Task<IResult> Conversations(Guid id, HttpContext http, CurrentMember me, ClientService clients, ConversationFinder finder, string? cursor, CancellationToken ct)
@@ -79,42 +82,50 @@ public static class ClientsApi
 
     public sealed record NoteDto(Guid Id, Guid AuthorId, string Text, DateTime CreatedAt);
 
-    private static async Task<IResult> Notes(Guid id, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Notes(Guid id, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await NotesAsync(clients, db, await me.GetAsync(http.User, ct), id, ct));
+
+    public static async Task<List<NoteDto>> NotesAsync(ClientService clients, ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
     {
-        await clients.VisibleAsync(await me.GetAsync(http.User, ct), id, ct);
-        var notes = await db.ClientNotes.AsNoTracking().Where(n => n.ClientId == id).OrderBy(n => n.CreatedAt)
+        await clients.VisibleAsync(member, id, ct);
+        return await db.ClientNotes.AsNoTracking().Where(n => n.ClientId == id).OrderBy(n => n.CreatedAt)
             .Select(n => new NoteDto(n.Id, n.AuthorId, n.Text, n.CreatedAt)).ToListAsync(ct);
-        return TypedResults.Ok(notes);
     }
 
     public sealed record NoteRequest(string? Text);
 
     private static async Task<IResult> AddNote(Guid id, NoteRequest body, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var v = new Validation().Required("text", body.Text, 4000);
-        if (!v.IsValid) return v.Problem();
-        var member = await me.GetAsync(http.User, ct);
+        var note = await AddNoteAsync(clients, db, time, await me.GetAsync(http.User, ct), id, body, ct);
+        return TypedResults.Created($"/api/v1/clients/{id}/notes/{note.Id}", note);
+    }
+
+    public static async Task<NoteDto> AddNoteAsync(ClientService clients, ParleyDbContext db, TimeProvider time, TeamMember member, Guid id, NoteRequest body, CancellationToken ct)
+    {
+        new Validation().Required("text", body.Text, 4000).ThrowIfInvalid();
         await clients.VisibleAsync(member, id, ct);
         var note = new ClientNote { ClientId = id, AuthorId = member.Id, Text = body.Text!, CreatedAt = time.GetUtcNow().UtcDateTime };
         db.ClientNotes.Add(note);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/clients/{id}/notes/{note.Id}", new NoteDto(note.Id, note.AuthorId, note.Text, note.CreatedAt));
+        return new NoteDto(note.Id, note.AuthorId, note.Text, note.CreatedAt);
     }
 
     public sealed record TagsRequest(List<Guid>? TagIds);
 
-    private static async Task<IResult> SetTags(Guid id, TagsRequest body, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> SetTags(Guid id, TagsRequest body, HttpContext http, CurrentMember me, ClientService clients, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await SetTagsAsync(clients, db, await me.GetAsync(http.User, ct), id, body, ct));
+
+    public static async Task<ClientCard> SetTagsAsync(ClientService clients, ParleyDbContext db, TeamMember member, Guid id, TagsRequest body, CancellationToken ct)
     {
-        if (body.TagIds is null) return new Validation().Add("tagIds", "'tagIds' is required (an empty list clears them).").Problem();
-        var member = await me.GetAsync(http.User, ct);
+        if (body.TagIds is null) new Validation().Add("tagIds", "'tagIds' is required (an empty list clears them).").ThrowIfInvalid();
         var client = await clients.VisibleAsync(member, id, ct, tracked: true);
-        var wanted = body.TagIds.Distinct().ToList();
+        var wanted = body.TagIds!.Distinct().ToList();
         var known = await db.Tags.Where(t => t.CompanyId == member.CompanyId && wanted.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
-        if (known.Count != wanted.Count) return new Validation().Add("tagIds", "One or more tags do not exist in this company.").Problem();
+        if (known.Count != wanted.Count) new Validation().Add("tagIds", "One or more tags do not exist in this company.").ThrowIfInvalid();
         client.Tags.RemoveAll(t => !known.Contains(t.TagId));
         foreach (var tagId in known.Where(k => client.Tags.All(t => t.TagId != k))) client.Tags.Add(new ClientTag { ClientId = id, TagId = tagId });
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToCard(client));
+        return ToCard(client);
     }
 
     private static async Task<IResult> Block(Guid id, bool blocked, HttpContext http, CurrentMember me, ClientService clients, CancellationToken ct)

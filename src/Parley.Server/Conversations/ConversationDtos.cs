@@ -71,6 +71,10 @@ public sealed record MessageDto(
         m.SystemKind, m.Buttons, m.Attachments, m.ClientMessageId, m.DeliveryStatus, m.DeliveryError, m.CreatedAt, m.EditedAt,
         m.DeletedAt,
         withAudit ? [.. m.Edits.OrderBy(e => e.EditedAt).Select(e => new MessageEditDto(e.PreviousText, e.EditedById, e.EditedAt))] : null);
+
+    /// <summary>The same message for a viewer without the audit right: the marks stay, deleted text and history go.</summary>
+    public MessageDto ForViewer(bool withAudit) =>
+        withAudit ? this : this with { Text = DeletedAt is not null ? "" : Text, Edits = null };
 }
 
 public sealed record MessageEditDto(string PreviousText, Guid EditedById, DateTime EditedAt);

@@ -33,6 +33,8 @@ public sealed record ConversationFilter
 
 public sealed record ConversationPage(IReadOnlyList<ConversationItem> Items, FolderCounts Counts, string? NextCursor);
 
+public sealed record MessagePage(IReadOnlyList<MessageDto> Items, string? NextCursor);
+
 /// <summary>Owns the inbox read queries: one filter, reused by the list, the folder counts and search.</summary>
 public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 {
@@ -61,6 +63,30 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         return await CountAsync(Filtered(member, new ConversationFilter(), TimeZones.Find(company.TimeZone)), ct);
+    }
+
+    public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
+    {
+        var c = await ConversationsApi.VisibleAsync(db, member, id, ct);
+        var client = await db.Clients.AsNoTracking().Where(x => x.Id == c.ClientId).Select(x => new { x.Name, x.PhotoUrl }).FirstAsync(ct);
+        return new ConversationDetail(
+            ConversationItem.From(c, client.Name, client.PhotoUrl), [.. c.Topics.Select(t => t.TopicId)], c.AcceptedAt, c.FirstTeamReplyAt,
+            c.ArchivedAt, c.LastClientMessageAt, c.LastTeamMessageAt, c.RatedAt, ChannelCapabilities.For(c.ChannelType));
+    }
+
+    /// <summary>The newest page of a visible conversation's messages, in chronological order; the cursor pages back in time.</summary>
+    public async Task<MessagePage> MessagesAsync(TeamMember member, Guid id, string? cursor, int limit, CancellationToken ct)
+    {
+        var c = await ConversationsApi.VisibleAsync(db, member, id, ct);
+        var q = db.Messages.AsNoTracking().Where(m => m.ConversationId == c.Id && !m.IsHiddenBlocked);
+        if (DecodeCursor(cursor) is var (at, mid))
+            q = q.Where(m => m.CreatedAt < at || (m.CreatedAt == at && m.Id.CompareTo(mid) < 0));
+        var audit = Permissions.CanSeeAudit(member);
+        var page = await (audit ? q.Include(m => m.Edits) : q)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(limit + 1).ToListAsync(ct);
+        var items = page.Take(limit).Reverse().Select(m => MessageDto.From(m, audit)).ToList();
+        var next = page.Count > limit ? EncodeCursor(items[0].CreatedAt, items[0].Id) : null;
+        return new MessagePage(items, next);
     }
 
     /// <summary>The conversations the member may see (Roles table), narrowed by the filter.</summary>

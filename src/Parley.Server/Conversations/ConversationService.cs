@@ -212,6 +212,14 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         }
     }
 
+    /// <summary>The quick reply as it would be sent in this conversation, for the console's composer to insert and edit.</summary>
+    public async Task<string> QuickReplyPreviewAsync(TeamMember member, Guid conversationId, Guid replyId, CancellationToken ct = default)
+    {
+        var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
+        if (unit is null || !Permissions.CanSee(member, unit.Conversation)) throw new RuleViolationException(Decision.NotFound("Conversation not found."));
+        return await QuickReplyTextAsync(member, unit, replyId, ct);
+    }
+
     /// <summary>The quick reply's variant in the client's language, placeholders filled.</summary>
     private async Task<string> QuickReplyTextAsync(TeamMember member, ConversationUnit unit, Guid replyId, CancellationToken ct)
     {

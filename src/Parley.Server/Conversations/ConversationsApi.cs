@@ -73,31 +73,14 @@ public static class ConversationsApi
     private static async Task<Ok<FolderCounts>> Counts(HttpContext http, CurrentMember me, ConversationFinder finder, CancellationToken ct) =>
         TypedResults.Ok(await finder.CountsAsync(await me.GetAsync(http.User, ct), ct));
 
-    private static async Task<Ok<ConversationDetail>> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
-    {
-        var member = await me.GetAsync(http.User, ct);
-        var c = await VisibleAsync(db, member, id, ct);
-        var client = await db.Clients.AsNoTracking().Where(x => x.Id == c.ClientId).Select(x => new { x.Name, x.PhotoUrl }).FirstAsync(ct);
-        return TypedResults.Ok(new ConversationDetail(
-            ConversationItem.From(c, client.Name, client.PhotoUrl), [.. c.Topics.Select(t => t.TopicId)], c.AcceptedAt, c.FirstTeamReplyAt,
-            c.ArchivedAt, c.LastClientMessageAt, c.LastTeamMessageAt, c.RatedAt, ChannelCapabilities.For(c.ChannelType)));
-    }
+    private static async Task<Ok<ConversationDetail>> Get(Guid id, HttpContext http, CurrentMember me, ConversationFinder finder, CancellationToken ct) =>
+        TypedResults.Ok(await finder.DetailAsync(await me.GetAsync(http.User, ct), id, ct));
 
-    private static async Task<IResult> Messages(Guid id, string? cursor, int? limit, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Messages(Guid id, string? cursor, int? limit, HttpContext http, CurrentMember me, ConversationFinder finder, CancellationToken ct)
     {
         if (limit is < 1 or > 200) return new Validation().Add("limit", "'limit' must be from 1 to 200.").Problem();
-        var member = await me.GetAsync(http.User, ct);
-        var c = await VisibleAsync(db, member, id, ct);
-        var take = limit ?? 50;
-        var q = db.Messages.AsNoTracking().Where(m => m.ConversationId == c.Id && !m.IsHiddenBlocked);
-        if (ConversationFinder.DecodeCursor(cursor) is var (at, mid))
-            q = q.Where(m => m.CreatedAt < at || (m.CreatedAt == at && m.Id.CompareTo(mid) < 0));
-        var audit = Permissions.CanSeeAudit(member);
-        var page = await (audit ? q.Include(m => m.Edits) : q)
-            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Take(take + 1).ToListAsync(ct);
-        var items = page.Take(take).Reverse().Select(m => MessageDto.From(m, audit)).ToList();
-        var next = page.Count > take ? ConversationFinder.EncodeCursor(items[0].CreatedAt, items[0].Id) : null;
-        return TypedResults.Ok(new { items, nextCursor = next });
+        var page = await finder.MessagesAsync(await me.GetAsync(http.User, ct), id, cursor, limit ?? 50, ct);
+        return TypedResults.Ok(new { items = page.Items, nextCursor = page.NextCursor });
     }
 
     private static async Task<Ok<List<HistoryEntryDto>>> History(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)

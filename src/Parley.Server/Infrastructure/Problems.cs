@@ -26,6 +26,21 @@ internal sealed class RuleViolationHandler(IProblemDetailsService problems) : IE
             });
         }
 
+        if (exception is InvalidRequestException invalid)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(invalid.Validation.ToDictionary())
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The request has invalid fields.",
+                },
+            });
+        }
+
         var (status, title) = exception switch
         {
             RuleViolationException { Decision.Kind: DenialKind.Forbidden } => (StatusCodes.Status403Forbidden, "Not allowed"),
@@ -54,6 +69,16 @@ public sealed class Validation
 
     public bool IsValid => _errors.Count == 0;
 
+    public IReadOnlyDictionary<string, List<string>> Errors => _errors;
+
+    /// <summary>For use cases shared by the API and the console: invalid input stops here, before anything changes.</summary>
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid) throw new InvalidRequestException(this);
+    }
+
+    public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
     public Validation Add(string field, string error)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
@@ -72,6 +97,11 @@ public sealed class Validation
 
     public Validation Check(bool ok, string field, string error) => ok ? this : Add(field, error);
 
-    public IResult Problem() => TypedResults.ValidationProblem(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
-        title: "The request has invalid fields.");
+    public IResult Problem() => TypedResults.ValidationProblem(ToDictionary(), title: "The request has invalid fields.");
+}
+
+/// <summary>Invalid fields found by a use case; the API answers 400 naming them, the console shows their messages.</summary>
+public sealed class InvalidRequestException(Validation validation) : Exception(string.Join(" ", validation.Errors.SelectMany(e => e.Value)))
+{
+    public Validation Validation { get; } = validation;
 }

@@ -46,7 +46,13 @@ public static class TeamApi
 
     private static async Task<IResult> Invite(InviteRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, SignIn signIn, TimeProvider time, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
+        var created = await InviteAsync(db, signIn, time, await me.GetAsync(http.User, ct), body, ct);
+        return TypedResults.Created($"/api/v1/team/{created.Id}", created);
+    }
+
+    /// <summary>The use case behind POST /team, shared with the console.</summary>
+    public static async Task<MemberDto> InviteAsync(ParleyDbContext db, SignIn signIn, TimeProvider time, TeamMember member, InviteRequest body, CancellationToken ct)
+    {
         ConversationService.Ensure(Permissions.CanManageCompany(member));
         var v = new Validation().Required("email", body.Email, 254).Required("name", body.Name, 200).Required("password", body.Password, 200)
             .Check(body.Role is not null, "role", "'role' is required: owner, supervisor or manager.")
@@ -57,7 +63,7 @@ public static class TeamApi
         if (v.IsValid && body.AllowedChannelIds is { Count: > 0 } channels
             && await db.Channels.CountAsync(c => c.CompanyId == member.CompanyId && channels.Contains(c.Id), ct) != channels.Distinct().Count())
             v.Add("allowedChannelIds", "One or more channels do not exist in this company.");
-        if (!v.IsValid) return v.Problem();
+        v.ThrowIfInvalid();
 
         var created = new TeamMember
         {
@@ -76,18 +82,21 @@ public static class TeamApi
         if (!result.Succeeded)
         {
             foreach (var e in result.Errors) v.Add(e.Code is "DuplicateEmail" or "DuplicateUserName" or "InvalidEmail" ? "email" : "password", e.Description);
-            return v.Problem();
+            v.ThrowIfInvalid();
         }
 
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/team/{created.Id}", ToDto(created));
+        return ToDto(created);
     }
 
     public sealed record UpdateRequest(string? Name, Role? Role, string? ConsoleLanguage, int? ChatLimit, bool? ClearChatLimit, List<Guid>? AllowedChannelIds, bool? IsActive);
 
-    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
+    private static async Task<IResult> Update(Guid id, UpdateRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await UpdateAsync(db, await me.GetAsync(http.User, ct), id, body, ct));
+
+    /// <summary>The use case behind PATCH /team/{id}, shared with the console.</summary>
+    public static async Task<MemberDto> UpdateAsync(ParleyDbContext db, TeamMember member, Guid id, UpdateRequest body, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         var target = await db.TeamMembers.FirstOrDefaultAsync(m => m.Id == id && m.CompanyId == member.CompanyId, ct)
             ?? throw new RuleViolationException(Decision.NotFound("Team member not found."));
         var self = target.Id == member.Id;
@@ -102,7 +111,7 @@ public static class TeamApi
         if (v.IsValid && body.AllowedChannelIds is { Count: > 0 } channels
             && await db.Channels.CountAsync(c => c.CompanyId == member.CompanyId && channels.Contains(c.Id), ct) != channels.Distinct().Count())
             v.Add("allowedChannelIds", "One or more channels do not exist in this company.");
-        if (!v.IsValid) return v.Problem();
+        v.ThrowIfInvalid();
 
         if (body.Name is not null) target.Name = body.Name.Trim();
         if (body.ConsoleLanguage is not null) target.ConsoleLanguage = body.ConsoleLanguage;
@@ -112,6 +121,6 @@ public static class TeamApi
         if (body.AllowedChannelIds is { } allowed) target.AllowedChannelIds = [.. allowed.Distinct()];
         if (body.IsActive is { } active) target.IsActive = active;
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToDto(target));
+        return ToDto(target);
     }
 }

@@ -1,0 +1,97 @@
+// The console's small browser side: sound and notifications, keyboard shortcuts, the composer's Enter key,
+// loading more chats on scroll, sign-out, and Blazor's start with a patient reconnect (the banner shows meanwhile).
+(() => {
+  const mutedKey = 'parley.muted';
+  let chat = null;
+  let observer = null;
+  let audio = null;
+
+  const isMuted = () => localStorage.getItem(mutedKey) === '1';
+  const askPermission = () => {
+    if ('Notification' in window && Notification.permission === 'default' && !isMuted()) Notification.requestPermission();
+  };
+  const beep = () => {
+    try {
+      audio ??= new AudioContext();
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.08, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+      osc.connect(gain).connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + 0.25);
+    } catch { /* no audio device: the notification is enough */ }
+  };
+
+  window.parleyConsole = {
+    isMuted,
+    setMuted: (muted) => { localStorage.setItem(mutedKey, muted ? '1' : '0'); if (!muted) askPermission(); },
+    signOut: async () => {
+      try {
+        await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' });
+      } finally {
+        location.assign('/login');
+      }
+    },
+    attach: (ref) => { chat = ref; },
+    detach: () => { chat = null; observer?.disconnect(); },
+    observeMore: (element) => {
+      observer?.disconnect();
+      if (!element) return;
+      observer = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) chat?.invokeMethodAsync('LoadMoreAsync');
+      });
+      observer.observe(element);
+    },
+    scrollToEnd: (id) => {
+      const element = document.getElementById(id);
+      if (element) element.scrollTop = element.scrollHeight;
+    },
+    // Enter sends and Shift+Enter breaks the line: the browser must not insert the newline Blazor cannot cancel per key.
+    composer: (textarea) => {
+      textarea.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) e.preventDefault();
+        if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && textarea.dataset.picker === 'open') e.preventDefault();
+      });
+    },
+    alert: (title, body, muted) => {
+      if (muted) return;
+      beep();
+      if ('Notification' in window && Notification.permission === 'granted' && (document.hidden || !document.hasFocus())) {
+        new Notification(title, { body });
+      }
+    },
+  };
+
+  // Browsers allow the permission prompt only after a gesture.
+  document.addEventListener('click', askPermission, { once: true });
+
+  document.addEventListener('keydown', (e) => {
+    const inField = e.target instanceof Element && e.target.matches('input, textarea, select');
+    let name = null;
+    if (e.altKey && !e.ctrlKey && !e.metaKey) {
+      name = { ArrowDown: 'next', ArrowUp: 'previous', KeyR: 'accept', KeyF: 'finish', KeyQ: 'quickReplies', KeyK: 'search' }[e.code] ?? null;
+    } else if (e.key === '?' && !inField) {
+      name = 'help';
+    } else if (e.key === 'Escape') {
+      name = 'escape';
+    }
+    if (!name) return;
+    if (name === 'search') {
+      e.preventDefault();
+      document.getElementById('search')?.focus();
+      return;
+    }
+    if (chat) {
+      if (name !== 'escape') e.preventDefault();
+      chat.invokeMethodAsync('OnShortcut', name);
+    }
+  });
+
+  Blazor.start({
+    circuit: {
+      reconnectionOptions: { maxRetries: 1000, retryIntervalMilliseconds: (attempt) => Math.min(1000 * (attempt + 1), 5000) },
+    },
+  });
+})();
