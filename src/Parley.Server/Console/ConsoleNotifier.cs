@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Parley.Domain.Conversations;
 using Parley.Domain.Team;
 using Parley.Server.Conversations;
+using Parley.Server.Distribution;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Console;
@@ -57,6 +58,8 @@ public sealed class ConsoleNotifier(ILogger<ConsoleNotifier> logger) : IEventHan
         MessageChanged m when Sees(member, e, m.Conversation) => m with { Message = m.Message.ForViewer(Permissions.CanSeeAudit(member)) },
         AssigneeAlerted a when a.Conversation.AssigneeId == member.Id => a,
         TypingChanged t when t.MemberId != member.Id && Sees(member, e, t.Conversation) => t,
+        // Owners and supervisors watch the supervisor view; a member hears about their own shift and presence.
+        DistributionChanged d when member.SeesEverything || d.MemberId == member.Id => d,
         _ => null,
     };
 

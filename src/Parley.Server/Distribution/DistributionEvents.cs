@@ -2,8 +2,11 @@ using Parley.Server.Realtime;
 
 namespace Parley.Server.Distribution;
 
-/// <summary>Something the supervisor view shows changed: a shift, a presence, an assignment, the queue.</summary>
-public sealed record DistributionChanged(Guid CompanyId) : ParleyEvent(CompanyId);
+/// <summary>
+/// Something the supervisor view shows changed: a shift, a presence, an assignment, the queue. <paramref name="MemberId"/>
+/// names the member whose own shift or presence changed (so their console can show it), null for company-wide changes.
+/// </summary>
+public sealed record DistributionChanged(Guid CompanyId, Guid? MemberId = null) : ParleyEvent(CompanyId);
 
 /// <summary>The <c>change</c> of a <c>conversationChanged</c> event that distribution publishes.</summary>
 public static class DistributionChanges

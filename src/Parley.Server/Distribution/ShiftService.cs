@@ -75,7 +75,7 @@ public sealed class ShiftService(ParleyDbContext db, IEventBus bus, Distribution
         var m = await db.TeamMembers.FirstAsync(x => x.Id == memberId, ct);
         change(m, time.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(ct);
-        bus.Publish(new DistributionChanged(m.CompanyId));
+        bus.Publish(new DistributionChanged(m.CompanyId, m.Id));
         worker.Request(m.CompanyId);
         return await ToDtoAsync(m, ct);
     }

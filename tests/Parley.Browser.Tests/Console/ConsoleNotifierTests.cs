@@ -4,6 +4,7 @@ using Parley.Domain.Messages;
 using Parley.Domain.Team;
 using Parley.Server.Console;
 using Parley.Server.Conversations;
+using Parley.Server.Distribution;
 
 namespace Parley.Browser.Tests.Console;
 
@@ -73,6 +74,19 @@ public sealed class ConsoleNotifierTests
         var e = new MessageAdded(Company, Item(Folder.New, null), Message());
 
         Assert.Null(ConsoleNotifier.For(stranger, e));
+    }
+
+    [Fact]
+    public void For_DistributionChanged_OwnerHearsAllManagerOnlyTheirOwn()
+    {
+        var ivansShift = new DistributionChanged(Company, Ivan.Id);
+        var companyWide = new DistributionChanged(Company);
+
+        Assert.NotNull(ConsoleNotifier.For(Olena, ivansShift));
+        Assert.NotNull(ConsoleNotifier.For(Olena, companyWide));
+        Assert.NotNull(ConsoleNotifier.For(Ivan, ivansShift));
+        Assert.Null(ConsoleNotifier.For(Maria, ivansShift));
+        Assert.Null(ConsoleNotifier.For(Maria, companyWide));
     }
 
     private static TeamMember Member(Role role) => new() { CompanyId = Company, Email = $"{Guid.NewGuid():N}@demo.local", Name = role.ToString(), Role = role };
