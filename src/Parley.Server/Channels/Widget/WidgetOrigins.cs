@@ -28,6 +28,9 @@ public sealed class WidgetOrigins(IOptions<WidgetOptions> options)
     }
 
     /// <summary>Where visitors' browsers reach this server: the configured public URL, else the request's own.</summary>
-    public string BaseUrl(HttpRequest request) =>
-        options.Value.PublicUrl is { Length: > 0 } url ? url.TrimEnd('/') : $"{request.Scheme}://{request.Host}";
+    public string BaseUrl(HttpRequest request) => BaseUrl($"{request.Scheme}://{request.Host}");
+
+    /// <summary>The configured public URL, else <paramref name="seenByCaller"/> (the console passes the address its page was opened on).</summary>
+    public string BaseUrl(string seenByCaller) =>
+        options.Value.PublicUrl is { Length: > 0 } url ? url.TrimEnd('/') : seenByCaller.TrimEnd('/');
 }

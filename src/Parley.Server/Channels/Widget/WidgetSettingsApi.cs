@@ -4,6 +4,7 @@ using Parley.Domain.Channels;
 using Parley.Domain.Common;
 using Parley.Domain.Team;
 using Parley.Server.Conversations;
+using Parley.Server.Infrastructure;
 using Parley.Server.Team;
 
 namespace Parley.Server.Channels.Widget;
@@ -25,28 +26,38 @@ public static class WidgetSettingsApi
     public static string EmbedSnippet(string baseUrl, string publicToken) =>
         $"<script src=\"{baseUrl}/widget.js\" data-channel=\"{publicToken}\" async></script>";
 
-    private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, WidgetOrigins origins, CancellationToken ct)
+    private static async Task<IResult> Get(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, WidgetOrigins origins, CancellationToken ct) =>
+        TypedResults.Ok(await GetAsync(db, await me.GetAsync(http.User, ct), id, origins.BaseUrl(http.Request), ct));
+
+    private static async Task<IResult> Put(Guid id, WidgetSettingsRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, WidgetOrigins origins, CancellationToken ct) =>
+        TypedResults.Ok(await SaveAsync(db, await me.GetAsync(http.User, ct), id, body, origins.BaseUrl(http.Request), ct));
+
+    /// <summary>The use case behind GET, shared with the console: the widget's settings and its embed snippet.</summary>
+    public static async Task<WidgetSettingsDto> GetAsync(ParleyDbContext db, TeamMember member, Guid id, string baseUrl, CancellationToken ct)
     {
-        var channel = await FindAsync(id, http, me, db, tracked: false, ct);
-        return TypedResults.Ok(Dto(channel, origins.BaseUrl(http.Request)));
+        var channel = await FindAsync(id, member, db, tracked: false, ct);
+        return Dto(channel, baseUrl);
     }
 
-    private static async Task<IResult> Put(Guid id, WidgetSettingsRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, WidgetOrigins origins, CancellationToken ct)
+    /// <summary>
+    /// The use case behind PUT, shared with the console: validates the whole request and, only when every field is valid,
+    /// replaces the stored settings (invalid input throws <see cref="InvalidRequestException"/> and changes nothing).
+    /// </summary>
+    public static async Task<WidgetSettingsDto> SaveAsync(ParleyDbContext db, TeamMember member, Guid id, WidgetSettingsRequest body, string baseUrl, CancellationToken ct)
     {
-        var channel = await FindAsync(id, http, me, db, tracked: true, ct);
+        var channel = await FindAsync(id, member, db, tracked: true, ct);
         var (settings, validation) = WidgetSettings.From(body);
-        if (settings is null) return validation.Problem();
-        settings.WriteTo(channel);
+        validation.ThrowIfInvalid();
+        settings!.WriteTo(channel);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(Dto(channel, origins.BaseUrl(http.Request)));
+        return Dto(channel, baseUrl);
     }
 
     private static WidgetSettingsDto Dto(Channel channel, string baseUrl) =>
         new(channel.Id, channel.PublicToken, EmbedSnippet(baseUrl, channel.PublicToken), WidgetSettings.Read(channel));
 
-    private static async Task<Channel> FindAsync(Guid id, HttpContext http, CurrentMember me, ParleyDbContext db, bool tracked, CancellationToken ct)
+    private static async Task<Channel> FindAsync(Guid id, TeamMember member, ParleyDbContext db, bool tracked, CancellationToken ct)
     {
-        var member = await me.GetAsync(http.User, ct);
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
         var q = db.Channels.Where(c => c.Id == id && c.CompanyId == member.CompanyId && c.Type == ChannelType.Widget);
         return await (tracked ? q : q.AsNoTracking()).FirstOrDefaultAsync(ct)
