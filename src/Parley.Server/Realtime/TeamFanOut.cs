@@ -26,10 +26,12 @@ public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory sc
                 if (c.Change != Changes.Updated) await PushCountsAsync(c.CompanyId, ct);
                 break;
             case MessageAdded m:
-                await To(m.CompanyId, m.Conversation).SendAsync("messageAdded", m.Conversation, m.Message, ct);
+                await hub.Clients.Group(TeamHub.AllGroup(m.CompanyId)).SendAsync("messageAdded", m.Conversation, m.Message, ct);
+                await ToManagers(m.CompanyId, m.Conversation).SendAsync("messageAdded", m.Conversation, m.Message.ForViewer(withAudit: false), ct);
                 break;
             case MessageChanged m:
-                await To(m.CompanyId, m.Conversation).SendAsync("messageChanged", m.Conversation.Id, m.Message, m.Change, ct);
+                await hub.Clients.Group(TeamHub.AllGroup(m.CompanyId)).SendAsync("messageChanged", m.Conversation.Id, m.Message, m.Change, ct);
+                await ToManagers(m.CompanyId, m.Conversation).SendAsync("messageChanged", m.Conversation.Id, m.Message.ForViewer(withAudit: false), m.Change, ct);
                 break;
             case AssigneeAlerted a when a.Conversation.AssigneeId is { } assignee:
                 await hub.Clients.Group(TeamHub.MemberGroup(assignee)).SendAsync("assigneeAlerted", a.Conversation, a.Reason, ct);
@@ -47,6 +49,18 @@ public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory sc
         if (c.AssigneeId is { } assignee) groups.Add(TeamHub.MemberGroup(assignee));
         if (c.Folder == Folder.New && c.AssigneeId is null) groups.Add(TeamHub.ManagersGroup(companyId));
         if (previousAssignee is { } previous && previous != c.AssigneeId) groups.Add(TeamHub.MemberGroup(previous));
+        return hub.Clients.Groups(groups);
+    }
+
+    /// <summary>
+    /// The Manager-role members who see the conversation. Deleted texts and edit history are for owner and supervisors
+    /// only (PRODUCT.md, Messages), so these get the stripped message.
+    /// </summary>
+    private IClientProxy ToManagers(Guid companyId, ConversationItem c)
+    {
+        var groups = new List<string>();
+        if (c.AssigneeId is { } assignee) groups.Add(TeamHub.ManagerGroup(assignee));
+        if (c.Folder == Folder.New && c.AssigneeId is null) groups.Add(TeamHub.ManagersGroup(companyId));
         return hub.Clients.Groups(groups);
     }
 

@@ -21,11 +21,15 @@ public sealed class TeamHub(
 
     public static string MemberGroup(Guid memberId) => $"member:{memberId}";
 
+    /// <summary>A Manager-role member's own group: messages sent here leave out deleted texts and edit history.</summary>
+    public static string ManagerGroup(Guid memberId) => $"manager:{memberId}";
+
     public override async Task OnConnectedAsync()
     {
         var member = await Member();
         await Groups.AddToGroupAsync(Context.ConnectionId, MemberGroup(member.Id));
         await Groups.AddToGroupAsync(Context.ConnectionId, member.SeesEverything ? AllGroup(member.CompanyId) : ManagersGroup(member.CompanyId));
+        if (!member.SeesEverything) await Groups.AddToGroupAsync(Context.ConnectionId, ManagerGroup(member.Id));
         if (connections.Opened(member.Id)) await shifts.ConnectedAsync(member.Id, Context.ConnectionAborted);
         await base.OnConnectedAsync();
     }

@@ -33,6 +33,31 @@ public abstract class TeamHubTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task FanOut_ManagerDeletesOwnMessage_OnlyOwnerGetsTheDeletedText()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        using var manager = await app.SignInAsync(ParleyApp.ManagerEmail);
+        using var anonymous = app.CreateClient();
+        var channel = await CreateApiChannelAsync(owner, hook.Url);
+        await using var managerLive = await HubEvents.ConnectAsync(app, ParleyApp.ManagerEmail);
+        await using var ownerLive = await HubEvents.ConnectAsync(app, ParleyApp.OwnerEmail);
+        var (conversationId, _) = await ClientSaysAsync(anonymous, channel, "hub-audit-1", "Питання");
+        Assert.True((await manager.PostAsync($"/api/v1/conversations/{conversationId}/accept", null)).IsSuccessStatusCode);
+        var sent = await manager.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { text = "Помилкова відповідь" });
+        var messageId = (await Json(sent)).GetProperty("id").GetString();
+
+        Assert.True((await manager.DeleteAsync($"/api/v1/messages/{messageId}")).IsSuccessStatusCode);
+
+        static bool Deleted(HubEvent e, string? id) => e.Name == "messageChanged" && e.Args[1].GetProperty("id").GetString() == id && e.Args[2].GetString() == "deleted";
+        var forOwner = await ownerLive.WaitAsync(e => Deleted(e, messageId));
+        var forManager = await managerLive.WaitAsync(e => Deleted(e, messageId));
+        Assert.Equal("Помилкова відповідь", forOwner.Args[1].GetProperty("text").GetString());
+        Assert.Equal("", forManager.Args[1].GetProperty("text").GetString());
+        Assert.Single(managerLive.All, e => Deleted(e, messageId));
+    }
+
+    [Fact]
     public async Task FanOut_AcceptedBySupervisor_ManagerGetsAcceptedEventWithAssignee()
     {
         await using var hook = await WebhookReceiver.StartAsync();
