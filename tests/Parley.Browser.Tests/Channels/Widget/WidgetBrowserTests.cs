@@ -256,7 +256,13 @@ public sealed class WidgetBrowserTests(BrowserFixture fx) : IAsyncLifetime
         await SendAsync(widget, "Добрий день");
         var conversationId = await ConversationOfAsync("Добрий день");
         var clientId = (await ConversationAsync(conversationId)).GetProperty("clientId").GetString();
-        var card = await (await _owner.GetAsync($"/api/v1/clients/{clientId}")).Content.ReadFromJsonAsync<JsonElement>();
+        // The pre-chat fields are saved on the card right after the message is committed (the message may be seen first).
+        JsonElement card = default;
+        await WaitForAsync(async () =>
+        {
+            card = await (await _owner.GetAsync($"/api/v1/clients/{clientId}")).Content.ReadFromJsonAsync<JsonElement>();
+            return card.GetProperty("email").ValueKind == JsonValueKind.String;
+        });
         Assert.Equal("Олена", card.GetProperty("name").GetString());
         Assert.Equal("olena@shop.example", card.GetProperty("email").GetString());
         Assert.Equal("uk", card.GetProperty("language").GetString());
