@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 using Parley.Domain.Channels;
@@ -29,7 +27,7 @@ public static class ApiChannelInbound
     {
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.Type == ChannelType.Api, ct);
         var given = http.Request.Headers[SecretHeader].ToString();
-        if (channel is null || !SameSecret(given, channel.Secret))
+        if (channel is null || !Secrets.Same(given, channel.Secret))
             return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Unknown channel or wrong {SecretHeader}.");
         if (!channel.IsEnabled)
             return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "This channel is disabled.");
@@ -46,6 +44,4 @@ public static class ApiChannelInbound
         return TypedResults.Json(new { conversationId = result.ConversationId, messageId = result.MessageId, duplicate = result.Duplicate }, statusCode: 202);
     }
 
-    private static bool SameSecret(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

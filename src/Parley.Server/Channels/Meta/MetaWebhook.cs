@@ -35,7 +35,7 @@ public static class MetaWebhook
         if (channel is null || !ChannelConnectors.IsConnected(channel)) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Meta channel at this address.");
         var q = http.Request.Query;
         var expected = MetaSettings.Of(channel).VerifyToken;
-        if (q["hub.mode"] == "subscribe" && Same(q["hub.verify_token"].ToString(), expected) && q["hub.challenge"].ToString() is { Length: > 0 } challenge)
+        if (q["hub.mode"] == "subscribe" && Secrets.Same(q["hub.verify_token"].ToString(), expected) && q["hub.challenge"].ToString() is { Length: > 0 } challenge)
             return TypedResults.Text(challenge, "text/plain");
         return TypedResults.Problem(statusCode: 403, title: "Not allowed", detail: "hub.mode must be subscribe and hub.verify_token the channel's verify token.");
     }
@@ -157,6 +157,4 @@ public static class MetaWebhook
         return buffer.ToArray();
     }
 
-    private static bool Same(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

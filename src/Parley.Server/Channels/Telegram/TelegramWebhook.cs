@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +29,7 @@ public static class TelegramWebhook
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.PublicToken == token && c.Type == ChannelType.Telegram, ct);
         if (channel is null || !ChannelConnectors.IsConnected(channel)) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No Telegram channel at this address.");
         var settings = TelegramSettings.Of(channel);
-        if (!SameSecret(http.Request.Headers[SecretHeader].ToString(), settings.WebhookSecret))
+        if (!Secrets.Same(http.Request.Headers[SecretHeader].ToString(), settings.WebhookSecret))
             return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Missing or wrong {SecretHeader}.");
         // A disabled channel takes nothing in; 200 so that Telegram does not keep retrying.
         if (!channel.IsEnabled) return TypedResults.Ok();
@@ -67,6 +66,4 @@ public static class TelegramWebhook
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static bool SameSecret(string given, string expected) =>
-        given.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }
