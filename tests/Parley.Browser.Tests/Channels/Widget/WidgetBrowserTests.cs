@@ -137,7 +137,9 @@ public sealed class WidgetBrowserTests(BrowserFixture fx) : IAsyncLifetime
             Assert.Equal("active", (await ConversationAsync(conversationId)).GetProperty("folder").GetString());
 
             Assert.True((await _owner.PostAsync($"/api/v1/conversations/{conversationId}/finish", null)).IsSuccessStatusCode);
-            await widget.GetByRole(AriaRole.Button, new() { Name = "No", Exact = true }).Last.ClickAsync();
+            // The first question's buttons are disabled once answered; messages with the same fake time may render in
+            // either order, so take the "No" of the question still open rather than the last one on the page.
+            await widget.Locator("button.choice:enabled", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^No$") }).ClickAsync();
             await WaitForAsync(async () => (await ConversationAsync(conversationId)).GetProperty("folder").GetString() == "archived");
 
             var stars = widget.Locator(".star");
