@@ -27,7 +27,8 @@ public sealed record InboundMessage(
     string? ButtonPayload = null,
     bool Verified = false);
 
-public sealed record InboundResult(Guid ConversationId, Guid? MessageId, bool Duplicate);
+/// <summary>What became of an inbound message; <paramref name="Message"/> is the stored message when this call added it.</summary>
+public sealed record InboundResult(Guid ConversationId, Guid? MessageId, bool Duplicate, Message? Message = null);
 
 /// <summary>
 /// The client side of the one path (PRODUCT.md rule 1): find or create the client, append to the open conversation
@@ -99,7 +100,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         }
 
         await unit.CommitAsync(bus, ct);
-        return new InboundResult(conversation.Id, message.Id, false);
+        return new InboundResult(conversation.Id, message.Id, false, message);
     }
 
     /// <summary>Yes / No on "more questions?" and 1–5 ratings, whatever the channel.</summary>
@@ -161,11 +162,11 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
 
     private async Task<Client> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        var clientId = await db.ClientIdentities.Where(i => i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId)
-            .Select(i => (Guid?)i.ClientId).FirstOrDefaultAsync(ct);
-        if (clientId is { } id)
+        var known = await db.Clients
+            .Where(c => db.ClientIdentities.Any(i => i.ClientId == c.Id && i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId))
+            .FirstOrDefaultAsync(ct);
+        if (known is not null)
         {
-            var known = await db.Clients.FirstAsync(c => c.Id == id, ct);
             // Channels tell us more over time (a name typed later, a language); never overwrite what a manager typed.
             known.Name ??= inbound.Name;
             known.Username ??= inbound.Username;

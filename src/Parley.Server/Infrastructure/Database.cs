@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -64,10 +65,16 @@ public static class Database
     }
 }
 
-/// <summary>WAL so readers never wait for the writer; a busy timeout so concurrent writers queue instead of failing.</summary>
+/// <summary>
+/// WAL so readers never wait for the writer; a busy timeout so concurrent writers queue instead of failing. Applied once
+/// per physical connection: EF opens a pooled connection for every query, and re-running the pragmas each time was a
+/// measurable share of a message's cost.
+/// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     public static readonly SqlitePragmas Instance = new();
+
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Prepared = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -79,9 +86,13 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
-        if (connection is SqliteConnection sqlite) SqliteUnicode.Register(sqlite);
+        if (connection is not SqliteConnection { Handle: { } handle } sqlite) return;
+        // Functions live on the SqliteConnection object, which is new for every open even when its handle is pooled.
+        SqliteUnicode.Register(sqlite);
+        if (Prepared.TryGetValue(handle, out _)) return;
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
         command.ExecuteNonQuery();
+        Prepared.AddOrUpdate(handle, Instance);
     }
 }

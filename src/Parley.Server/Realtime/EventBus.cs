@@ -21,29 +21,33 @@ public interface IEventHandler
 }
 
 /// <summary>
-/// In-process bus: publishing never blocks the request; one background reader hands events to the handlers in order.
+/// In-process bus: publishing never blocks the request. Each handler reads its own queue, in publish order, so a slow
+/// one (a database lookup per event) never delays another (the team hub's push).
 /// </summary>
 public sealed class InMemoryEventBus(IServiceProvider services, ILogger<InMemoryEventBus> logger) : BackgroundService, IEventBus
 {
-    private readonly Channel<ParleyEvent> _queue = Channel.CreateUnbounded<ParleyEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lazy<(IEventHandler Handler, Channel<ParleyEvent> Queue)[]> _handlers = new(() =>
+        [.. services.GetServices<IEventHandler>().Select(h => (h, Channel.CreateUnbounded<ParleyEvent>(new UnboundedChannelOptions { SingleReader = true })))]);
 
-    public void Publish(ParleyEvent e) => _queue.Writer.TryWrite(e);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Publish(ParleyEvent e)
     {
-        var handlers = services.GetServices<IEventHandler>().ToArray();
-        await foreach (var e in _queue.Reader.ReadAllAsync(stoppingToken))
+        foreach (var (_, queue) in _handlers.Value) queue.Writer.TryWrite(e);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_handlers.Value.Select(h => Task.Run(() => ReadAsync(h.Handler, h.Queue.Reader, stoppingToken), stoppingToken)));
+
+    private async Task ReadAsync(IEventHandler handler, ChannelReader<ParleyEvent> queue, CancellationToken stoppingToken)
+    {
+        await foreach (var e in queue.ReadAllAsync(stoppingToken))
         {
-            foreach (var handler in handlers)
+            try
             {
-                try
-                {
-                    await handler.HandleAsync(e, stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogError(ex, "Event handler {Handler} failed on {Event}", handler.GetType().Name, e.GetType().Name);
-                }
+                await handler.HandleAsync(e, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Event handler {Handler} failed on {Event}", handler.GetType().Name, e.GetType().Name);
             }
         }
     }

@@ -94,7 +94,7 @@ public sealed class VisitorHub(
         await files.AttachAsync(attached, result.ConversationId, ct);
         if (request.Customer is { } customer) await customer.ApplyAsync(db, visitor, ct);
 
-        var message = await db.Messages.AsNoTracking().FirstAsync(m => m.Id == result.MessageId, ct);
+        var message = result.Message ?? await db.Messages.AsNoTracking().FirstAsync(m => m.Id == result.MessageId, ct);
         return VisitorMessage.From(message, null);
     }
 
