@@ -68,6 +68,9 @@ public sealed class Report(string scenario, BenchArgs args)
         }
     }
 
+    /// <summary>An empty measure has no percentiles: null in JSON (which has no NaN).</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
     public async Task WriteJsonAsync(string path)
     {
         object json;
@@ -79,8 +82,8 @@ public sealed class Report(string scenario, BenchArgs args)
                 at = DateTime.UtcNow,
                 machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString() },
                 options = args.Values.Where(v => !v.Key.Contains("password", StringComparison.OrdinalIgnoreCase)).ToDictionary(),
-                latencies = _latencies.ToDictionary(l => l.Name, l => new { l.Summary.Count, p50 = l.Summary.P50, p95 = l.Summary.P95, p99 = l.Summary.P99, max = l.Summary.Max }),
-                values = _values.ToDictionary(v => v.Name, v => new { v.Value, v.Unit }),
+                latencies = _latencies.ToDictionary(l => l.Name, l => new { l.Summary.Count, p50 = Finite(l.Summary.P50), p95 = Finite(l.Summary.P95), p99 = Finite(l.Summary.P99), max = Finite(l.Summary.Max) }),
+                values = _values.ToDictionary(v => v.Name, v => new { Value = Finite(v.Value), v.Unit }),
                 notes = _notes.ToList(),
                 errors = _errors.ToDictionary(e => e.Key, e => new { e.Value.Count, e.Value.Samples }),
             };

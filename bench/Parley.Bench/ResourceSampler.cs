@@ -47,7 +47,7 @@ public sealed class ResourceSampler : IAsyncDisposable
         if (machine > Environment.ProcessorCount * 90)
             report.Note($"{prefix}the machine's CPUs were saturated (server, bench and anything else running share them): latencies include waiting for a core.");
         var bench = window.Average(s => s.BenchCpu);
-        if (_server is not null && bench > window.Average(s => s.ServerCpu))
+        if (_server is not null && bench > 50 && bench > window.Average(s => s.ServerCpu))
             report.Note($"{prefix}the bench used more CPU than the server ({bench:0} % vs {window.Average(s => s.ServerCpu):0} %): on this machine the load generator is a large part of the cost.");
     }
 
