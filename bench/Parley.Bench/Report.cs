@@ -9,6 +9,7 @@ public sealed class Report(string scenario, BenchArgs args)
     private readonly List<(string Name, Latency.Summary Summary)> _latencies = [];
     private readonly List<(string Name, double Value, string Unit)> _values = [];
     private readonly Dictionary<string, (int Count, List<string> Samples)> _errors = [];
+    private readonly List<string> _notes = [];
     private readonly Lock _lock = new();
 
     public int ErrorCount
@@ -22,6 +23,15 @@ public sealed class Report(string scenario, BenchArgs args)
     public void Latency(string name, Latency latency) => _latencies.Add((name, latency.Summarize()));
 
     public void Value(string name, double value, string unit) => _values.Add((name, value, unit));
+
+    /// <summary>Something a reader needs to judge the numbers (e.g. the bench itself was CPU-bound); printed once.</summary>
+    public void Note(string text)
+    {
+        lock (_lock)
+        {
+            if (!_notes.Contains(text)) _notes.Add(text);
+        }
+    }
 
     public void Error(string kind, string detail)
     {
@@ -48,6 +58,7 @@ public sealed class Report(string scenario, BenchArgs args)
         foreach (var (name, value, unit) in _values) o.WriteLine(string.Format(c, "{0,-40} {1,12:0.##} {2}", name, value, unit));
         lock (_lock)
         {
+            foreach (var note in _notes) o.WriteLine($"note: {note}");
             o.WriteLine($"errors: {_errors.Values.Sum(e => e.Count)}");
             foreach (var (kind, (count, samples)) in _errors)
             {
@@ -56,6 +67,9 @@ public sealed class Report(string scenario, BenchArgs args)
             }
         }
     }
+
+    /// <summary>An empty measure has no percentiles: null in JSON (which has no NaN).</summary>
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     public async Task WriteJsonAsync(string path)
     {
@@ -68,8 +82,9 @@ public sealed class Report(string scenario, BenchArgs args)
                 at = DateTime.UtcNow,
                 machine = new { cores = Environment.ProcessorCount, os = Environment.OSVersion.ToString() },
                 options = args.Values.Where(v => !v.Key.Contains("password", StringComparison.OrdinalIgnoreCase)).ToDictionary(),
-                latencies = _latencies.ToDictionary(l => l.Name, l => new { l.Summary.Count, p50 = l.Summary.P50, p95 = l.Summary.P95, p99 = l.Summary.P99, max = l.Summary.Max }),
-                values = _values.ToDictionary(v => v.Name, v => new { v.Value, v.Unit }),
+                latencies = _latencies.ToDictionary(l => l.Name, l => new { l.Summary.Count, p50 = Finite(l.Summary.P50), p95 = Finite(l.Summary.P95), p99 = Finite(l.Summary.P99), max = Finite(l.Summary.Max) }),
+                values = _values.ToDictionary(v => v.Name, v => new { Value = Finite(v.Value), v.Unit }),
+                notes = _notes.ToList(),
                 errors = _errors.ToDictionary(e => e.Key, e => new { e.Value.Count, e.Value.Samples }),
             };
         }
