@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Parley.Data.Identity;
 using Parley.Data.Inbound;
@@ -42,6 +43,13 @@ public abstract class ParleyDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<InboundReceipt> InboundReceipts => Set<InboundReceipt>();
     public DbSet<ChannelState> ChannelStates => Set<ChannelState>();
 
+    /// <summary>
+    /// An explicit transaction for work that reads and then writes. Use this, not Database.BeginTransactionAsync, so that
+    /// SQLite writers queue in the process instead of in SQLite's sleeping busy handler.
+    /// </summary>
+    public virtual async Task<IDbContextTransaction> BeginWriteTransactionAsync(CancellationToken cancellationToken = default) =>
+        await Database.BeginTransactionAsync(cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -74,6 +82,55 @@ public abstract class ParleyDbContext(DbContextOptions options) : IdentityUserCo
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
 
-public sealed class SqliteParleyDbContext(DbContextOptions<SqliteParleyDbContext> options) : ParleyDbContext(options);
+public sealed class SqliteParleyDbContext(DbContextOptions<SqliteParleyDbContext> options) : ParleyDbContext(options)
+{
+    private SemaphoreSlim Gate => SqliteWriteGate.For(Database.GetConnectionString());
+
+    public override async Task<IDbContextTransaction> BeginWriteTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        var gate = Gate;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return new GatedTransaction(await Database.BeginTransactionAsync(cancellationToken), gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    // Inside an explicit transaction the gate is already held by it.
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (Database.CurrentTransaction is not null) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var gate = Gate;
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (Database.CurrentTransaction is not null) return base.SaveChanges(acceptAllChangesOnSuccess);
+        var gate = Gate;
+        gate.Wait();
+        try
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
 
 public sealed class PostgresParleyDbContext(DbContextOptions<PostgresParleyDbContext> options) : ParleyDbContext(options);

@@ -56,7 +56,7 @@ public sealed class DemoSeeder(ParleyDbContext db, SignIn signIn, IConfiguration
             Secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
         });
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         foreach (var member in members)
         {

@@ -59,7 +59,7 @@ public sealed class DistributionService(ParleyDbContext db, IEventBus bus, TimeP
         var settings = (await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => c.Settings).FirstOrDefaultAsync(ct))?.Distribution;
         if (settings is not { Mode: DistributionMode.Automatic }) return (0, false);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteTransactionAsync(ct);
         var members = await LockMembersAsync(companyId, ct);
         var now = time.GetUtcNow().UtcDateTime;
         var counts = await OpenChatsAsync(db, companyId, ct);

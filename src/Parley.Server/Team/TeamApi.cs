@@ -75,7 +75,7 @@ public static class TeamApi
             AllowedChannelIds = body.AllowedChannelIds ?? [],
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginWriteTransactionAsync(ct);
         db.TeamMembers.Add(created);
         await db.SaveChangesAsync(ct);
         var result = await signIn.CreateAccountAsync(created, body.Password!);
