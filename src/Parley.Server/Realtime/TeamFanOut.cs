@@ -42,13 +42,17 @@ public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory sc
         }
     }
 
-    /// <summary>Owner and supervisors see all; the assignee sees theirs; unassigned New chats are for every manager.</summary>
+    /// <summary>
+    /// Owner and supervisors see all; the assignee sees theirs; unassigned New chats are for every manager. The
+    /// assignee is reached through the Manager-role group: an owner who is the assignee is already in the all-group, and
+    /// SignalR sends once per group, so the member group would hand them every event twice.
+    /// </summary>
     private IClientProxy To(Guid companyId, ConversationItem c, Guid? previousAssignee = null)
     {
         var groups = new List<string> { TeamHub.AllGroup(companyId) };
-        if (c.AssigneeId is { } assignee) groups.Add(TeamHub.MemberGroup(assignee));
+        if (c.AssigneeId is { } assignee) groups.Add(TeamHub.ManagerGroup(assignee));
         if (c.Folder == Folder.New && c.AssigneeId is null) groups.Add(TeamHub.ManagersGroup(companyId));
-        if (previousAssignee is { } previous && previous != c.AssigneeId) groups.Add(TeamHub.MemberGroup(previous));
+        if (previousAssignee is { } previous && previous != c.AssigneeId) groups.Add(TeamHub.ManagerGroup(previous));
         return hub.Clients.Groups(groups);
     }
 

@@ -120,6 +120,26 @@ public abstract class TeamHubTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task FanOut_OwnerIsTheAssignee_GetsEachChangeOnce()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        using var anonymous = app.CreateClient();
+        var channel = await CreateApiChannelAsync(owner, hook.Url);
+        await using var ownerLive = await HubEvents.ConnectAsync(app, ParleyApp.OwnerEmail);
+        var (conversationId, _) = await ClientSaysAsync(anonymous, channel, "hub-once-1", "Привіт");
+        Assert.True((await owner.PostAsync($"/api/v1/conversations/{conversationId}/accept", null)).IsSuccessStatusCode);
+        Assert.True((await owner.PostAsync($"/api/v1/conversations/{conversationId}/finish", null)).IsSuccessStatusCode);
+
+        // Barrier: a later chat's creation; events reach a connection in publish order, so every copy came before it.
+        var (barrierId, _) = await ClientSaysAsync(anonymous, channel, "hub-once-barrier-1", "Інший клієнт");
+        await ownerLive.WaitAsync(e => e.IsConversationChanged(barrierId, "created"));
+
+        foreach (var change in new[] { "created", "accepted", "archived" })
+            Assert.Single(ownerLive.All, e => e.IsConversationChanged(conversationId, change));
+    }
+
+    [Fact]
     public async Task HubAccept_NewConversation_AcceptsAndSecondAcceptThrowsAlreadyAccepted()
     {
         await using var hook = await WebhookReceiver.StartAsync();
