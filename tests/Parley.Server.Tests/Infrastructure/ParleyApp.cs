@@ -108,7 +108,11 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A team hub connection over the test server, authenticated with the member's token.</summary>
-    public async Task<HubConnection> ConnectTeamHubAsync(string email)
+    /// <summary>
+    /// Connects to the team hub as the member. Handlers go on in <paramref name="beforeStart"/>: the server may push
+    /// (e.g. chats assigned on reconnect) as soon as the connection is up, before a caller could add them afterwards.
+    /// </summary>
+    public async Task<HubConnection> ConnectTeamHubAsync(string email, Action<HubConnection>? beforeStart = null)
     {
         var token = await TokenAsync(email);
         var connection = new HubConnectionBuilder()
@@ -121,6 +125,7 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(
                 new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)))
             .Build();
+        beforeStart?.Invoke(connection);
         await connection.StartAsync();
         return connection;
     }

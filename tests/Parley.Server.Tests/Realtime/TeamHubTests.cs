@@ -291,20 +291,23 @@ internal sealed class HubEvents(HubConnection hub) : IAsyncDisposable
     /// <summary>Connects as the member, records every event, and returns once the member has joined its groups.</summary>
     public static async Task<HubEvents> ConnectAsync(ParleyApp app, string email)
     {
-        var hub = await app.ConnectTeamHubAsync(email);
-        var events = new HubEvents(hub);
-        foreach (var (name, arity) in Methods)
+        HubEvents? events = null;
+        var hub = await app.ConnectTeamHubAsync(email, connection =>
         {
-            hub.On(name, [.. Enumerable.Repeat(typeof(JsonElement), arity)], (args, state) =>
+            events = new HubEvents(connection);
+            foreach (var (name, arity) in Methods)
             {
-                ((HubEvents)state).Add(new HubEvent(name, [.. args.Select(a => a is JsonElement j ? j.Clone() : default)]));
-                return Task.CompletedTask;
-            }, events);
-        }
+                connection.On(name, [.. Enumerable.Repeat(typeof(JsonElement), arity)], (args, state) =>
+                {
+                    ((HubEvents)state).Add(new HubEvent(name, [.. args.Select(a => a is JsonElement j ? j.Clone() : default)]));
+                    return Task.CompletedTask;
+                }, events);
+            }
+        });
 
         // The server joins groups in OnConnectedAsync; an invocation is served only after it finished.
         await hub.InvokeAsync<JsonElement>("GetCounts");
-        return events;
+        return events!;
     }
 
     public ValueTask DisposeAsync() => hub.DisposeAsync();
