@@ -86,10 +86,9 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     private static void Apply(DbConnection connection)
     {
-        if (connection is not SqliteConnection { Handle: { } handle } sqlite) return;
-        // Functions live on the SqliteConnection object, which is new for every open even when its handle is pooled.
-        SqliteUnicode.Register(sqlite);
+        if (connection is not SqliteConnection { Handle: { } handle }) return;
         if (Prepared.TryGetValue(handle, out _)) return;
+        SqliteUnicode.Register(handle);
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
         command.ExecuteNonQuery();

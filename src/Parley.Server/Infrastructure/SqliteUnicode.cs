@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Parley.Server.Infrastructure;
 
@@ -9,11 +10,26 @@ namespace Parley.Server.Infrastructure;
 /// </summary>
 internal static class SqliteUnicode
 {
-    public static void Register(SqliteConnection connection)
+    /// <summary>
+    /// Registers like() on the native connection, once for its life. <see cref="SqliteConnection.CreateFunction{T1,T2,TResult}"/>
+    /// would register it anew on every open of a pooled connection, and each registration kept a native hook alive:
+    /// memory grew with every query.
+    /// </summary>
+    public static void Register(sqlite3 handle)
     {
-        connection.CreateFunction("like", (string? pattern, string? value) => Like(pattern, value, null), isDeterministic: true);
-        connection.CreateFunction("like", (string? pattern, string? value, string? escape) => Like(pattern, value, escape), isDeterministic: true);
+        const int flags = raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC;
+        raw.sqlite3_create_function(handle, "like", 2, flags, null, LikeFunction);
+        raw.sqlite3_create_function(handle, "like", 3, flags, null, LikeFunction);
     }
+
+    private static void LikeFunction(sqlite3_context context, object userData, sqlite3_value[] args)
+    {
+        var escape = args.Length > 2 ? Text(args[2]) : null;
+        raw.sqlite3_result_int(context, Like(Text(args[0]), Text(args[1]), escape) ? 1 : 0);
+    }
+
+    private static string? Text(sqlite3_value value) =>
+        raw.sqlite3_value_type(value) == raw.SQLITE_NULL ? null : raw.sqlite3_value_text(value).utf8_to_string();
 
     public static bool Like(string? pattern, string? value, string? escape)
     {
