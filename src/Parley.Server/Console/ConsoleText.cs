@@ -374,6 +374,10 @@ public sealed class ConsoleText
         ("refusal.topic_not_found", "Тему не знайдено.", "Topic not found."),
         ("refusal.tag_not_found", "Тег не знайдено.", "Tag not found."),
         ("refusal.template_not_found", "Такого шаблону немає.", "No such template."),
+        // ... and the lost-connection banner around the circuit (console.js setLanguage)
+        ("reconnect.lost", "Зʼєднання втрачено — відновлюємо…", "Connection lost — reconnecting…"),
+        ("reconnect.failed", "Не вдалося відновити зʼєднання.", "Could not reconnect."),
+        ("reconnect.reload", "Оновити", "Reload"),
     ];
 
     private static readonly Dictionary<string, ConsoleText> ByLanguage = Languages.ToDictionary(l => l, l => new ConsoleText(l));
