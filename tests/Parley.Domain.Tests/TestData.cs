@@ -47,13 +47,15 @@ internal static partial class TestData
         Assert.True(decision.Allowed, decision.Reason);
         Assert.Equal(DenialKind.None, decision.Kind);
         Assert.Null(decision.Reason);
+        Assert.Null(decision.Code);
     }
 
-    /// <summary>Refused with the expected kind and a reason a person can read (at least two words).</summary>
+    /// <summary>Refused with the expected kind, a known code, and a reason a person can read (at least two words).</summary>
     public static void AssertDenied(Decision decision, DenialKind kind)
     {
         Assert.False(decision.Allowed);
         Assert.Equal(kind, decision.Kind);
+        Assert.Contains(decision.Code, RefusalCodes.All);
         Assert.False(string.IsNullOrWhiteSpace(decision.Reason));
         Assert.True(Words().Count(decision.Reason!) >= 2, $"Reason is not readable words: '{decision.Reason}'");
     }

@@ -26,20 +26,40 @@ public static class ReplyWindow
     {
         if (!Applies(type)) return (Decision.Allow, ReplyTag.None);
         if (lastClientMessageAt is not { } last)
-            return (Decision.Forbidden($"{Name(type)} lets a business write only after the client has written; this client has not written yet."), ReplyTag.None);
+        {
+            return (Decision.Forbidden(RefusalCodes.ClientHasNotWritten,
+                $"{Name(type)} lets a business write only after the client has written; this client has not written yet.",
+                ("channel", Name(type))), ReplyTag.None);
+        }
 
         var since = now - last;
         if (since <= Standard) return (Decision.Allow, ReplyTag.None);
         var canTag = type is ChannelType.Instagram or ChannelType.Messenger && humanAgentEnabled && author == AuthorKind.Manager;
         if (canTag && since <= HumanAgent) return (Decision.Allow, ReplyTag.HumanAgent);
+        return (Closed(type, since, canTag, author), ReplyTag.None);
+    }
 
-        var reason = $"Not sent: {Name(type)} allows replies only within 24 hours of the client's last message ({Ago(since)} ago).";
-        if (canTag) reason = $"Not sent: {Name(type)} allows a manager's reply only within 7 days of the client's last message ({Ago(since)} ago).";
-        else if (type is ChannelType.Instagram or ChannelType.Messenger && author == AuthorKind.Manager)
-            reason += " Turn on \"human agent\" replies for this channel to answer for up to 7 days.";
-        else if (type == ChannelType.WhatsApp)
-            reason += " Outside it WhatsApp accepts only approved templates.";
-        return (Decision.Forbidden(reason + " The client has to write again first."), ReplyTag.None);
+    private static Decision Closed(ChannelType type, TimeSpan since, bool canTag, AuthorKind author)
+    {
+        const string Again = " The client has to write again first.";
+        (string, object) channel = ("channel", Name(type));
+        (string, object) hours = ("hours", (int)since.TotalHours);
+        var standard = $"Not sent: {Name(type)} allows replies only within 24 hours of the client's last message ({Ago(since)} ago).";
+        if (canTag)
+        {
+            return Decision.Forbidden(RefusalCodes.HumanAgentWindowPassed,
+                $"Not sent: {Name(type)} allows a manager's reply only within 7 days of the client's last message ({Ago(since)} ago)." + Again, channel, hours);
+        }
+
+        if (type is ChannelType.Instagram or ChannelType.Messenger && author == AuthorKind.Manager)
+        {
+            return Decision.Forbidden(RefusalCodes.ReplyWindowPassedHumanAgentOff,
+                standard + " Turn on \"human agent\" replies for this channel to answer for up to 7 days." + Again, channel, hours);
+        }
+
+        if (type == ChannelType.WhatsApp)
+            return Decision.Forbidden(RefusalCodes.ReplyWindowPassedWhatsApp, standard + " Outside it WhatsApp accepts only approved templates." + Again, channel, hours);
+        return Decision.Forbidden(RefusalCodes.ReplyWindowPassed, standard + Again, channel, hours);
     }
 
     public static string Name(ChannelType type) => type switch

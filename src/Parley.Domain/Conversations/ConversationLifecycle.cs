@@ -73,9 +73,9 @@ public static class ConversationLifecycle
     public static Transition Transfer(Conversation conversation, TeamMember from, TeamMember to, CompanySettings settings, DateTime now)
     {
         if (!to.IsActive || to.CompanyId != conversation.CompanyId)
-            throw new RuleViolationException(Decision.Invalid("The chosen manager cannot take chats."));
+            throw new RuleViolationException(Decision.Invalid(RefusalCodes.ManagerCannotTakeChats, "The chosen manager cannot take chats."));
         if (to.Id == conversation.AssigneeId)
-            throw new RuleViolationException(Decision.Conflict($"{to.Name} already handles this chat."));
+            throw new RuleViolationException(Decision.Conflict(RefusalCodes.AlreadyHandlesChat, $"{to.Name} already handles this chat.", ("name", to.Name)));
         conversation.AssigneeId = to.Id;
         conversation.AssignedAt = now;
         var t = new Transition().Record(HistoryKinds.Transferred, $"{from.Name} → {to.Name}");
@@ -87,9 +87,9 @@ public static class ConversationLifecycle
     public static Transition Finish(Conversation conversation, CompanySettings settings, DateTime now)
     {
         if (settings.TopicRequired && conversation.Topics.Count == 0)
-            throw new RuleViolationException(Decision.Invalid("Choose a topic for this chat before finishing it."));
+            throw new RuleViolationException(Decision.Invalid(RefusalCodes.TopicRequired, "Choose a topic for this chat before finishing it."));
         if (conversation.AwaitingAnswer)
-            throw new RuleViolationException(Decision.Conflict("The client has not answered \"more questions?\" yet."));
+            throw new RuleViolationException(Decision.Conflict(RefusalCodes.AwaitingClientAnswer, "The client has not answered \"more questions?\" yet."));
 
         if (settings.AskWhetherResolved)
         {
@@ -113,7 +113,7 @@ public static class ConversationLifecycle
     public static Transition Archive(Conversation conversation, ArchiveReason reason, CompanySettings settings, DateTime now)
     {
         if (conversation.Folder == Folder.Archived)
-            throw new RuleViolationException(Decision.Conflict("This chat is already archived."));
+            throw new RuleViolationException(Decision.Conflict(RefusalCodes.ChatAlreadyArchived, "This chat is already archived."));
         conversation.Folder = Folder.Archived;
         conversation.ArchiveReason = reason;
         conversation.ArchivedAt = now;
@@ -140,7 +140,7 @@ public static class ConversationLifecycle
     /// <summary>A 1–5 rating: stored on the conversation, also after archiving. The latest rating counts.</summary>
     public static Transition Rate(Conversation conversation, int stars, DateTime now)
     {
-        if (stars is < 1 or > 5) throw new RuleViolationException(Decision.Invalid("A rating is a whole number from 1 to 5."));
+        if (stars is < 1 or > 5) throw new RuleViolationException(Decision.Invalid(RefusalCodes.RatingOutOfRange, "A rating is a whole number from 1 to 5."));
         conversation.Rating = stars;
         conversation.RatedAt = now;
         return new Transition().Record(HistoryKinds.Rated, stars.ToString(System.Globalization.CultureInfo.InvariantCulture));

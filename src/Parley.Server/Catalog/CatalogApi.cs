@@ -63,7 +63,7 @@ public static class CatalogApi
     private static async Task<IResult> RenameTopic(Guid id, NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
         var member = await ManagerOfWorkspaceAsync(http, me, ct);
-        var topic = await db.Topics.FirstOrDefaultAsync(t => t.Id == id && t.CompanyId == member.CompanyId, ct) ?? throw NotFound("Topic");
+        var topic = await db.Topics.FirstOrDefaultAsync(t => t.Id == id && t.CompanyId == member.CompanyId, ct) ?? throw NotFound(RefusalCodes.TopicNotFound, "Topic");
         var v = await ValidateNameAsync(body.Name, db.Topics.Where(t => t.CompanyId == member.CompanyId && t.Id != id).Select(t => t.Name), ct);
         if (!v.IsValid) return v.Problem();
         topic.Name = body.Name!.Trim();
@@ -80,7 +80,7 @@ public static class CatalogApi
     public static async Task DeleteTopicAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
     {
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
-        if (await db.Topics.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct) == 0) throw NotFound("Topic");
+        if (await db.Topics.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct) == 0) throw NotFound(RefusalCodes.TopicNotFound, "Topic");
     }
 
     private static async Task<IResult> CreateTag(NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
@@ -103,7 +103,7 @@ public static class CatalogApi
     private static async Task<IResult> UpdateTag(Guid id, NameRequest body, HttpContext http, CurrentMember me, ParleyDbContext db, CancellationToken ct)
     {
         var member = await ManagerOfWorkspaceAsync(http, me, ct);
-        var tag = await db.Tags.FirstOrDefaultAsync(t => t.Id == id && t.CompanyId == member.CompanyId, ct) ?? throw NotFound("Tag");
+        var tag = await db.Tags.FirstOrDefaultAsync(t => t.Id == id && t.CompanyId == member.CompanyId, ct) ?? throw NotFound(RefusalCodes.TagNotFound, "Tag");
         var v = (body.Name is null ? new Validation() : await ValidateNameAsync(body.Name, db.Tags.Where(t => t.CompanyId == member.CompanyId && t.Id != id).Select(t => t.Name), ct))
             .Check(IsColor(body.Color), "color", "'color' must look like #1e88e5.");
         if (!v.IsValid) return v.Problem();
@@ -122,7 +122,7 @@ public static class CatalogApi
     public static async Task DeleteTagAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
     {
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
-        if (await db.Tags.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct) == 0) throw NotFound("Tag");
+        if (await db.Tags.Where(t => t.Id == id && t.CompanyId == member.CompanyId).ExecuteDeleteAsync(ct) == 0) throw NotFound(RefusalCodes.TagNotFound, "Tag");
     }
 
     private static async Task<TeamMember> ManagerOfWorkspaceAsync(HttpContext http, CurrentMember me, CancellationToken ct)
@@ -142,5 +142,5 @@ public static class CatalogApi
     private static bool IsColor(string? color) =>
         color is null || (color.Length == 7 && color[0] == '#' && color[1..].All(char.IsAsciiHexDigit));
 
-    private static RuleViolationException NotFound(string what) => new(Decision.NotFound($"{what} not found."));
+    private static RuleViolationException NotFound(string code, string what) => new(Decision.NotFound(code, $"{what} not found."));
 }

@@ -97,7 +97,7 @@ public static class QuickRepliesApi
 
     private static async Task<QuickReply> FindAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct) =>
         await db.QuickReplies.FirstOrDefaultAsync(r => r.Id == id && r.CompanyId == member.CompanyId && (r.OwnerId == null || r.OwnerId == member.Id), ct)
-        ?? throw new RuleViolationException(Decision.NotFound("Quick reply not found."));
+        ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.QuickReplyNotFound, "Quick reply not found."));
 
     private static Validation Validate(QuickReplyRequest body, bool requireAll)
     {

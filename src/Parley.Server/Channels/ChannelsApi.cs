@@ -147,7 +147,7 @@ public static class ChannelsApi
     private static async Task<Channel> FindAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct, bool tracked = false)
     {
         var q = db.Channels.Where(c => c.Id == id && c.CompanyId == member.CompanyId);
-        return await (tracked ? q : q.AsNoTracking()).FirstOrDefaultAsync(ct) ?? throw new RuleViolationException(Decision.NotFound("Channel not found."));
+        return await (tracked ? q : q.AsNoTracking()).FirstOrDefaultAsync(ct) ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.ChannelNotFound, "Channel not found."));
     }
 
     private static void ValidateWebhook(Validation v, string? url, bool required)

@@ -110,7 +110,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id)
             .OrderByDescending(c => c.CreatedAt)
             .FirstOrDefaultAsync(ct)
-            ?? throw new RuleViolationException(Decision.Invalid("This client has no conversation to answer in."));
+            ?? throw new RuleViolationException(Decision.Invalid(RefusalCodes.NoConversationToAnswer, "This client has no conversation to answer in."));
         var unit = new ConversationUnit(db, company, client, conversation, senders, now);
         var actor = Actor.Client(client.Name);
 
@@ -128,7 +128,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         }
         else
         {
-            throw new RuleViolationException(Decision.Invalid($"Unknown button payload '{payload}'."));
+            throw new RuleViolationException(Decision.Invalid(RefusalCodes.UnknownButton, $"Unknown button payload '{payload}'.", ("payload", payload)));
         }
 
         await unit.CommitAsync(bus, ct);

@@ -18,11 +18,11 @@ public sealed class ClientService(ParleyDbContext db, IEventBus bus, ChannelSend
     {
         var query = db.Clients.Include(c => c.Identities).Include(c => c.Tags).Where(c => c.Id == clientId && c.CompanyId == member.CompanyId);
         var client = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(ct)
-            ?? throw new RuleViolationException(Decision.NotFound("Client not found."));
+            ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.ClientNotFound, "Client not found."));
         if (member.SeesEverything) return client;
         var sees = await db.Conversations.AnyAsync(c => c.ClientId == clientId
             && (c.AssigneeId == member.Id || (c.Folder == Folder.New && c.AssigneeId == null)), ct);
-        return Permissions.CanEditClient(member, sees) ? client : throw new RuleViolationException(Decision.NotFound("Client not found."));
+        return Permissions.CanEditClient(member, sees) ? client : throw new RuleViolationException(Decision.NotFound(RefusalCodes.ClientNotFound, "Client not found."));
     }
 
     public async Task SetBlockedAsync(TeamMember member, Guid clientId, bool blocked, CancellationToken ct)

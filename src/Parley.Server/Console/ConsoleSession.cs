@@ -75,10 +75,10 @@ public sealed class ConsoleSession(AuthenticationStateProvider auth, IServiceSco
             return true;
         });
 
-    /// <summary>The words a person reads when a rule or a field refuses the action: the rule's own text.</summary>
-    public static string? Refusal(Exception ex) => ex switch
+    /// <summary>The words a person reads when a rule or a field refuses the action, in the console's language.</summary>
+    public string? Refusal(Exception ex) => ex switch
     {
-        RuleViolationException r => r.Message,
+        RuleViolationException r => T.Reason(r.Decision),
         InvalidRequestException v => string.Join(" ", v.Validation.Errors.SelectMany(e => e.Value)),
         _ => null,
     };

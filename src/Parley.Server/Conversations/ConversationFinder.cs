@@ -193,7 +193,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         }
         catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or ArgumentException)
         {
-            throw new Domain.Common.RuleViolationException(Domain.Common.Decision.Invalid("The cursor is not valid; use the nextCursor of a previous page."));
+            throw new Domain.Common.RuleViolationException(Domain.Common.Decision.Invalid(Domain.Common.RefusalCodes.InvalidCursor, "The cursor is not valid; use the nextCursor of a previous page."));
         }
     }
 }

@@ -76,7 +76,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
             var c = unit.Conversation;
             Ensure(Permissions.CanTransfer(member, c, unit.Company.Settings));
             var to = await db.TeamMembers.FirstOrDefaultAsync(m => m.Id == toMemberId && m.CompanyId == member.CompanyId, ct)
-                ?? throw new RuleViolationException(Decision.Invalid("The chosen manager was not found in this company."));
+                ?? throw new RuleViolationException(Decision.Invalid(RefusalCodes.ChosenManagerNotFound, "The chosen manager was not found in this company."));
             var from = c.AssigneeId is { } fromId ? await db.TeamMembers.FirstAsync(m => m.Id == fromId, ct) : member;
             var previous = c.AssigneeId;
             var transition = ConversationLifecycle.Transfer(c, from, to, unit.Company.Settings, unit.Now);
@@ -97,10 +97,10 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         RunAsync(member, conversationId, async unit =>
         {
             if (!unit.Company.Settings.ShowTopics)
-                throw new RuleViolationException(Decision.Forbidden("Dialog topics are turned off in this company's settings."));
+                throw new RuleViolationException(Decision.Forbidden(RefusalCodes.TopicsTurnedOff, "Dialog topics are turned off in this company's settings."));
             var known = await db.Topics.Where(t => t.CompanyId == member.CompanyId && topicIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
             if (known.Count != topicIds.Distinct().Count())
-                throw new RuleViolationException(Decision.Invalid("One or more topics do not exist in this company."));
+                throw new RuleViolationException(Decision.Invalid(RefusalCodes.UnknownTopics, "One or more topics do not exist in this company."));
             var c = unit.Conversation;
             c.Topics.RemoveAll(t => !known.Contains(t.TopicId));
             foreach (var id in known.Where(id => c.Topics.All(t => t.TopicId != id)))
@@ -199,7 +199,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         {
             var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
             if (unit is null || (!Permissions.CanSee(member, unit.Conversation) && !(conflictWhenTaken && unit.Conversation.Folder != Folder.New)))
-                throw new RuleViolationException(Decision.NotFound("Conversation not found."));
+                throw new RuleViolationException(Decision.NotFound(RefusalCodes.ConversationNotFound, "Conversation not found."));
             await action(unit);
             try
             {
@@ -216,7 +216,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     public async Task<string> QuickReplyPreviewAsync(TeamMember member, Guid conversationId, Guid replyId, CancellationToken ct = default)
     {
         var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
-        if (unit is null || !Permissions.CanSee(member, unit.Conversation)) throw new RuleViolationException(Decision.NotFound("Conversation not found."));
+        if (unit is null || !Permissions.CanSee(member, unit.Conversation)) throw new RuleViolationException(Decision.NotFound(RefusalCodes.ConversationNotFound, "Conversation not found."));
         return await QuickReplyTextAsync(member, unit, replyId, ct);
     }
 
@@ -225,7 +225,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     {
         var reply = await db.QuickReplies.AsNoTracking()
             .FirstOrDefaultAsync(r => r.Id == replyId && r.CompanyId == member.CompanyId && (r.OwnerId == null || r.OwnerId == member.Id), ct)
-            ?? throw new RuleViolationException(Decision.Invalid("The quick reply does not exist."));
+            ?? throw new RuleViolationException(Decision.Invalid(RefusalCodes.QuickReplyNotFound, "The quick reply does not exist."));
         var language = unit.Client.Language ?? unit.Conversation.Language;
         var template = reply.PickText(language, unit.Company.Settings.MainLanguage);
         return Parley.Domain.SystemMessages.Placeholders.Fill(template, new(unit.Client.Name, member.Name, unit.Company.Name), language ?? unit.Company.Settings.MainLanguage);
@@ -233,7 +233,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
 
     private async Task<Guid> ConversationOfMessageAsync(TeamMember member, Guid messageId, CancellationToken ct) =>
         await db.Messages.Where(m => m.Id == messageId && m.CompanyId == member.CompanyId).Select(m => (Guid?)m.ConversationId).FirstOrDefaultAsync(ct)
-        ?? throw new RuleViolationException(Decision.NotFound("Message not found."));
+        ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.MessageNotFound, "Message not found."));
 
     private Task<string?> MemberNameAsync(Guid id, CancellationToken ct) =>
         db.TeamMembers.Where(m => m.Id == id).Select(m => m.Name).FirstOrDefaultAsync(ct);
@@ -243,10 +243,18 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         if (!message.GoesToClient) return;
         var caps = Parley.Domain.Channels.ChannelCapabilities.For(unit.Conversation.ChannelType);
         var verb = edit ? "edit" : "delete";
+        (string, object) channel = ("channel", unit.Conversation.ChannelType.ToString());
         if (edit ? !caps.CanEdit : !caps.CanDelete)
-            throw new RuleViolationException(Decision.Forbidden($"{unit.Conversation.ChannelType} does not let a sent message be {verb}ed; the client keeps the original."));
+        {
+            throw new RuleViolationException(Decision.Forbidden(edit ? RefusalCodes.ChannelCannotEdit : RefusalCodes.ChannelCannotDelete,
+                $"{unit.Conversation.ChannelType} does not let a sent message be {verb}ed; the client keeps the original.", channel));
+        }
+
         if (caps.EditWindow is { } window && unit.Now - message.CreatedAt > window)
-            throw new RuleViolationException(Decision.Forbidden($"{unit.Conversation.ChannelType} allows this only within {window.TotalHours:0} hours of sending."));
+        {
+            throw new RuleViolationException(Decision.Forbidden(edit ? RefusalCodes.EditWindowPassed : RefusalCodes.DeleteWindowPassed,
+                $"{unit.Conversation.ChannelType} allows this only within {window.TotalHours:0} hours of sending.", channel, ("hours", (int)window.TotalHours)));
+        }
     }
 
     internal static void Ensure(Decision decision)

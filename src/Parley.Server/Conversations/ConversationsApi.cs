@@ -149,7 +149,7 @@ public static class ConversationsApi
     internal static async Task<Conversation> VisibleAsync(ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
     {
         var c = await db.Conversations.AsNoTracking().Include(x => x.Topics).FirstOrDefaultAsync(x => x.Id == id && x.CompanyId == member.CompanyId, ct);
-        return c is not null && Permissions.CanSee(member, c) ? c : throw new RuleViolationException(Decision.NotFound("Conversation not found."));
+        return c is not null && Permissions.CanSee(member, c) ? c : throw new RuleViolationException(Decision.NotFound(RefusalCodes.ConversationNotFound, "Conversation not found."));
     }
 
     private static T? ParseEnum<T>(Validation v, string field, string? value)

@@ -65,7 +65,7 @@ public sealed class ShiftService(ParleyDbContext db, IEventBus bus, Distribution
     {
         Ensure(Permissions.CanManageWorkspace(actor));
         if (!await db.TeamMembers.AnyAsync(m => m.Id == memberId && m.CompanyId == actor.CompanyId, ct))
-            throw new RuleViolationException(Decision.NotFound("Team member not found."));
+            throw new RuleViolationException(Decision.NotFound(RefusalCodes.TeamMemberNotFound, "Team member not found."));
         await ChangeAsync(memberId, (m, _) => m.ShiftSchedule = schedule, ct);
         return schedule;
     }

@@ -3,7 +3,7 @@ using Parley.Domain.Common;
 
 namespace Parley.Server.Infrastructure;
 
-/// <summary>Turns a refused rule into RFC 9457 ProblemDetails with the rule's own words.</summary>
+/// <summary>Turns a refused rule into RFC 9457 ProblemDetails with the rule's own words, its code and values.</summary>
 internal sealed class RuleViolationHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -53,12 +53,22 @@ internal sealed class RuleViolationHandler(IProblemDetailsService problems) : IE
         if (status == 0) return false;
 
         context.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var details = new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = exception.Message },
-        });
+        };
+        if (exception is RuleViolationException { Decision: var decision }) AddCode(details.ProblemDetails, decision);
+        return await problems.TryWriteAsync(details);
+    }
+
+    /// <summary>The refusal's stable code (and its values) next to the English detail, so a client can say it in its own language.</summary>
+    private static void AddCode(Microsoft.AspNetCore.Mvc.ProblemDetails problem, Decision decision)
+    {
+        if (decision.Code is null) return;
+        problem.Extensions["code"] = decision.Code;
+        if (decision.Args.Count > 0) problem.Extensions["args"] = decision.Args;
     }
 }
 

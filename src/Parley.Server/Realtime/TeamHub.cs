@@ -75,7 +75,7 @@ public sealed class TeamHub(
         }
         catch (Domain.Common.RuleViolationException ex)
         {
-            throw new HubException(ex.Message);
+            throw HubErrors.ToHubException(ex);
         }
     }
 }

@@ -112,7 +112,7 @@ public static class SettingsApi
     public static async Task ResetTemplateAsync(ParleyDbContext db, TeamMember member, string kind, string language, CancellationToken ct)
     {
         ConversationService.Ensure(Permissions.CanManageCompany(member));
-        if (!Enum.TryParse<SystemMessageKind>(kind, true, out var k)) throw new RuleViolationException(Decision.NotFound("No such template."));
+        if (!Enum.TryParse<SystemMessageKind>(kind, true, out var k)) throw new RuleViolationException(Decision.NotFound(RefusalCodes.TemplateNotFound, "No such template."));
         await db.SystemMessageTemplates.Where(t => t.CompanyId == member.CompanyId && t.Kind == k && t.Language == language).ExecuteDeleteAsync(ct);
     }
 }

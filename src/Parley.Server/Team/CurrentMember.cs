@@ -14,9 +14,9 @@ public sealed class CurrentMember(ParleyDbContext db)
     public async Task<TeamMember> GetAsync(ClaimsPrincipal user, CancellationToken ct = default)
     {
         if (_member is not null) return _member;
-        var id = MemberId(user) ?? throw new RuleViolationException(Decision.Forbidden("Sign in first."));
+        var id = MemberId(user) ?? throw new RuleViolationException(Decision.Forbidden(RefusalCodes.SignInRequired, "Sign in first."));
         _member = await db.TeamMembers.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.IsActive, ct)
-            ?? throw new RuleViolationException(Decision.Forbidden("This team member is deactivated."));
+            ?? throw new RuleViolationException(Decision.Forbidden(RefusalCodes.MemberDeactivated, "This team member is deactivated."));
         return _member;
     }
 

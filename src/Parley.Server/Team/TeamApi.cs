@@ -38,7 +38,7 @@ public static class TeamApi
     {
         var member = await me.GetAsync(http.User, ct);
         var row = await db.TeamMembers.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.CompanyId == member.CompanyId, ct)
-            ?? throw new RuleViolationException(Decision.NotFound("Team member not found."));
+            ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.TeamMemberNotFound, "Team member not found."));
         return TypedResults.Ok(ToDto(row));
     }
 
@@ -98,7 +98,7 @@ public static class TeamApi
     public static async Task<MemberDto> UpdateAsync(ParleyDbContext db, TeamMember member, Guid id, UpdateRequest body, CancellationToken ct)
     {
         var target = await db.TeamMembers.FirstOrDefaultAsync(m => m.Id == id && m.CompanyId == member.CompanyId, ct)
-            ?? throw new RuleViolationException(Decision.NotFound("Team member not found."));
+            ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.TeamMemberNotFound, "Team member not found."));
         var self = target.Id == member.Id;
         var ownerFields = body.Role is not null || body.ChatLimit is not null || body.ClearChatLimit is not null || body.AllowedChannelIds is not null || body.IsActive is not null;
         if (ownerFields || !self) ConversationService.Ensure(Permissions.CanManageCompany(member));

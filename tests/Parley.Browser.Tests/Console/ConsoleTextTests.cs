@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Parley.Domain.Channels;
+using Parley.Domain.Common;
 using Parley.Domain.Conversations;
 using Parley.Domain.Messages;
 using Parley.Domain.SystemMessages;
@@ -53,7 +54,37 @@ public sealed partial class ConsoleTextTests
             .Concat(Parley.Domain.Common.Languages.BuiltIn.Select(l => "language." + l))
             .Concat(ConversationFilter.Periods.Select(p => "period." + p))
             .Concat(ConversationFilter.ChatsValues.Select(c => "chats." + c))
-            .Concat(Parley.Server.Console.Components.Shared.HelpOverlay.Shortcuts.Select(s => s.Text));
+            .Concat(Parley.Server.Console.Components.Shared.HelpOverlay.Shortcuts.Select(s => s.Text))
+            .Concat(RefusalCodes.All.Select(c => RefusalText.KeyPrefix + c));
+
+    [Fact]
+    public void Refusal_UkrainianConsole_SaysItInUkrainianWithItsValues()
+    {
+        var decision = Decision.Conflict(RefusalCodes.AlreadyHandlesChat, "Taras already handles this chat.", ("name", "Taras"));
+
+        Assert.Equal("Taras уже веде цей чат.", ConsoleText.For("uk").Reason(decision));
+        Assert.Equal("Taras already handles this chat.", ConsoleText.For("en").Reason(decision));
+    }
+
+    [Fact]
+    public void Refusal_UnknownCode_FallsBackToTheEnglishReason()
+    {
+        var decision = Decision.Forbidden("rule_from_the_future", "A newer rule says no.");
+
+        Assert.Equal("A newer rule says no.", ConsoleText.For("uk").Reason(decision));
+    }
+
+    [Fact]
+    public void Refusal_EveryText_UsesTheSameValuesInBothLanguages()
+    {
+        Assert.All(ConsoleText.All.Where(r => r.Key.StartsWith(RefusalText.KeyPrefix, StringComparison.Ordinal)), r =>
+            Assert.Equal(Placeholders(r.En), Placeholders(r.Uk)));
+    }
+
+    private static string[] Placeholders(string text) => [.. Placeholder().Matches(text).Select(m => m.Value).Order(StringComparer.Ordinal)];
+
+    [GeneratedRegex(@"\{[a-z]+\}")]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex("""T\["([a-zA-Z.]+)"\]""")]
     private static partial Regex KeyUse();

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using Parley.Browser.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -98,7 +100,7 @@ public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
     }
 
     [Fact]
-    public async Task EditMessage_AllowedThenForbiddenBySetting_MenuSaysWhy()
+    public async Task EditMessage_AllowedThenForbiddenBySetting_MenuSaysWhyInTheConsoleLanguage()
     {
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
@@ -123,18 +125,25 @@ public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
         await Expect(edited.GetByTestId("message-text")).ToHaveTextAsync("Доставка 60 грн");
         await hook.UntilAsync(r => r.Body.GetProperty("event").GetString() == "message.edited");
 
-        // The owner turns editing off: the menu no longer offers it and says why.
+        // The owner turns editing off: the menu no longer offers it and says why, in the console's language.
+        using var manager = await App.ApiAsync(ConsoleApp.ManagerEmail);
         try
         {
             await Settings.PatchAsync(owner, new { forbidEditing = true });
             await edited.GetByTestId("message-menu").ClickAsync();
             await Expect(edited.GetByTestId("edit")).ToHaveCountAsync(0);
-            await Expect(edited.GetByTestId("edit-forbidden")).ToContainTextAsync("Editing messages is turned off in this company's settings.");
+            await Expect(edited.GetByTestId("edit-forbidden")).ToHaveTextAsync("Редагувати не можна: Редагування повідомлень вимкнено в налаштуваннях компанії.");
             await Expect(edited.GetByTestId("delete")).ToBeVisibleAsync();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "EN", Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("New");
+            await mine.GetByTestId("message-menu").ClickAsync();
+            await Expect(mine.GetByTestId("edit-forbidden")).ToHaveTextAsync("Cannot edit: Editing messages is turned off in this company's settings.");
         }
         finally
         {
             await Settings.PatchAsync(owner, new { forbidEditing = false });
+            await SetLanguageAsync(manager, "uk");
         }
     }
 
@@ -190,6 +199,14 @@ public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
 
         // The chat left Maria's sight the moment it was passed on.
         await Expect(manager.GetByTestId("chat").Filter(new() { HasText = client })).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The member's console language, as they would choose it, so a test leaves the language as it found it.</summary>
+    private static async Task SetLanguageAsync(HttpClient member, string language)
+    {
+        var id = (await member.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("member").GetProperty("id").GetString();
+        var response = await member.PatchAsJsonAsync($"/api/v1/team/{id}", new { consoleLanguage = language });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 }
 

@@ -116,9 +116,11 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
     }
 
     /// <summary>A fresh browser (own cookies) signed in to the console as the member, on the LiveChat screen.</summary>
-    public async Task<IPage> SignInAsync(string email, string? lang = null)
+    public async Task<IPage> SignInAsync(string email, string? lang = null) => await SignInAsync(await NewContextAsync(), email, lang);
+
+    /// <summary>Signs in within a browser the test has prepared (permissions, init scripts, routes).</summary>
+    public async Task<IPage> SignInAsync(IBrowserContext context, string email, string? lang = null)
     {
-        var context = await NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var log = new List<string>();

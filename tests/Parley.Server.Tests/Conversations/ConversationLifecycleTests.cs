@@ -136,6 +136,25 @@ public abstract class ConversationLifecycleTests<TApp>(TApp app) : IClassFixture
     }
 
     [Fact]
+    public async Task Accept_AlreadyAccepted_ProblemCarriesCodeAndWhoAccepted()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        using var supervisor = await app.SignInAsync(ParleyApp.SupervisorEmail);
+        using var anonymous = app.CreateClient();
+        var channel = await CreateApiChannelAsync(owner, hook.Url);
+        var (conversationId, _) = await ClientSaysAsync(anonymous, channel, "client-late", "Хто відповість?");
+        Assert.Equal(HttpStatusCode.OK, (await supervisor.PostAsync($"/api/v1/conversations/{conversationId}/accept", null)).StatusCode);
+
+        var late = await owner.PostAsync($"/api/v1/conversations/{conversationId}/accept", null);
+
+        var problem = await AssertProblemAsync(late, HttpStatusCode.Conflict);
+        Assert.Equal("This chat was already accepted by Stepan Supervisor.", problem.GetProperty("detail").GetString());
+        Assert.Equal("already_accepted_by", problem.GetProperty("code").GetString());
+        Assert.Equal("Stepan Supervisor", problem.GetProperty("args").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task Finish_TopicRequiredWithoutTopic_RefusedWithClearMessage()
     {
         await using var hook = await WebhookReceiver.StartAsync();

@@ -158,7 +158,7 @@ public abstract class TeamHubTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal("active", (await ConversationAsync(owner, conversationId)).GetProperty("folder").GetString());
 
         var second = await Assert.ThrowsAsync<HubException>(() => ownerLive.Hub.InvokeAsync<JsonElement>("Accept", Guid.Parse(conversationId)));
-        Assert.Contains("already accepted", second.Message);
+        Assert.Contains("Conflict [already_accepted_by]: This chat was already accepted by", second.Message);
         Assert.Equal(await MemberIdAsync(supervisor), (await ConversationAsync(owner, conversationId)).GetProperty("assigneeId").GetString());
     }
 

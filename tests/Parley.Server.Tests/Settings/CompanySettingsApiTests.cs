@@ -164,7 +164,10 @@ public abstract class CompanySettingsApiTests<TApp>(TApp app) : IClassFixture<TA
             var refused = await manager.PatchAsJsonAsync($"/api/v1/messages/{messageId}", new { text = "Ціна 200 грн" });
             var refusedOwner = await owner.PatchAsJsonAsync($"/api/v1/messages/{messageId}", new { text = "Ціна 300 грн" });
 
-            Assert.Contains("Editing messages is turned off", (await AssertProblemAsync(refused, HttpStatusCode.Forbidden)).GetProperty("detail").GetString());
+            var problem = await AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+            Assert.Contains("Editing messages is turned off", problem.GetProperty("detail").GetString());
+            Assert.Equal("editing_forbidden_by_company", problem.GetProperty("code").GetString());
+            Assert.False(problem.TryGetProperty("args", out _));
             await AssertProblemAsync(refusedOwner, HttpStatusCode.Forbidden);
             var message = Message(await MessagesAsync(owner, conversationId), messageId);
             Assert.Equal("Ціна 100 грн", message.GetProperty("text").GetString());

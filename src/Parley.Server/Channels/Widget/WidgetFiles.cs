@@ -85,13 +85,13 @@ public sealed class WidgetFiles(IOptions<WidgetOptions> options)
     /// <summary>The visitor's own uploads that are still free (or already on this message's conversation) become attachments.</summary>
     public async Task<List<StoredFile>> ClaimAsync(Visitor visitor, IReadOnlyList<Guid> ids, CancellationToken ct)
     {
-        if (ids.Count > MaxPerMessage) throw new RuleViolationException(Decision.Invalid($"At most {MaxPerMessage} files per message."));
+        if (ids.Count > MaxPerMessage) throw new RuleViolationException(Decision.Invalid(RefusalCodes.TooManyFiles, $"At most {MaxPerMessage} files per message.", ("max", MaxPerMessage)));
         var files = new List<StoredFile>();
         foreach (var id in ids.Distinct())
         {
             var file = await FindAsync(id, ct);
             if (file is null || file.ChannelId != visitor.ChannelId || file.OwnerExternalId != visitor.ExternalId)
-                throw new RuleViolationException(Decision.Invalid("An attached file was not found; upload it again."));
+                throw new RuleViolationException(Decision.Invalid(RefusalCodes.FileNotFound, "An attached file was not found; upload it again."));
             files.Add(file);
         }
 

@@ -61,6 +61,6 @@ public static class WidgetSettingsApi
         ConversationService.Ensure(Permissions.CanManageWorkspace(member));
         var q = db.Channels.Where(c => c.Id == id && c.CompanyId == member.CompanyId && c.Type == ChannelType.Widget);
         return await (tracked ? q : q.AsNoTracking()).FirstOrDefaultAsync(ct)
-            ?? throw new RuleViolationException(Decision.NotFound("Widget channel not found."));
+            ?? throw new RuleViolationException(Decision.NotFound(RefusalCodes.WidgetChannelNotFound, "Widget channel not found."));
     }
 }

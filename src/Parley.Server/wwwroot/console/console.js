@@ -10,18 +10,31 @@
   const askPermission = () => {
     if ('Notification' in window && Notification.permission === 'default' && !isMuted()) Notification.requestPermission();
   };
-  const beep = () => {
+  // Browsers start an AudioContext only after the person has interacted with the page; one made by a server push
+  // before that stays suspended and plays nothing. So the first click or key makes (or wakes) it.
+  const unlockAudio = () => {
     try {
       audio ??= new AudioContext();
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      osc.frequency.value = 880;
-      gain.gain.setValueAtTime(0.08, audio.currentTime);
-      gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
-      osc.connect(gain).connect(audio.destination);
-      osc.start();
-      osc.stop(audio.currentTime + 0.25);
+      if (audio.state === 'suspended') audio.resume();
     } catch { /* no audio device: the notification is enough */ }
+  };
+  const beep = () => {
+    if (!audio || audio.state !== 'running') return;
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.0001, audio.currentTime + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  };
+  // A person looking at the console sees the chat arrive; the system notification is for when they look elsewhere.
+  const notify = (title, body, tag) => {
+    if (!('Notification' in window) || Notification.permission !== 'granted') return;
+    if (!document.hidden && document.hasFocus()) return;
+    const n = new Notification(title, { body, tag, lang: document.documentElement.lang });
+    n.onclick = () => { window.focus(); n.close(); };
   };
 
   window.parleyConsole = {
@@ -55,17 +68,22 @@
         if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && textarea.dataset.picker === 'open') e.preventDefault();
       });
     },
-    alert: (title, body, muted) => {
-      if (muted) return;
+    // Muting is kept in the browser, so it holds across reloads and for every open console tab.
+    alert: (title, body, tag) => {
+      if (isMuted()) return;
       beep();
-      if ('Notification' in window && Notification.permission === 'granted' && (document.hidden || !document.hasFocus())) {
-        new Notification(title, { body });
-      }
+      notify(title, body, tag);
+    },
+    // The page around the circuit (<html lang>, the lost-connection banner) speaks the console's language too.
+    setLanguage: (language, texts) => {
+      document.documentElement.lang = language;
+      document.querySelectorAll('[data-text]').forEach((e) => { if (texts[e.dataset.text]) e.textContent = texts[e.dataset.text]; });
     },
   };
 
-  // Browsers allow the permission prompt only after a gesture.
+  // Browsers allow the permission prompt and sound only after a gesture.
   document.addEventListener('click', askPermission, { once: true });
+  ['pointerdown', 'keydown'].forEach((name) => document.addEventListener(name, unlockAudio, { capture: true }));
 
   document.addEventListener('keydown', (e) => {
     const inField = e.target instanceof Element && e.target.matches('input, textarea, select');

@@ -34,7 +34,7 @@ public abstract class SettingsBase : ComponentBase
             Done = quiet ? null : T["common.saved"];
             return true;
         }
-        catch (Exception ex) when (ConsoleSession.Refusal(ex) is { } refusal)
+        catch (Exception ex) when (Session.Refusal(ex) is { } refusal)
         {
             Error = refusal;
             Done = null;
