@@ -6,7 +6,7 @@ namespace Parley.Bench.Data;
 
 /// <summary>
 /// Writes synthetic rows straight into the server's database (the API would take hours for ten million messages).
-/// Values are Guid, string, bool, int, DateTime (UTC) or null, stored the way the server's EF Core mapping stores them.
+/// Values are Guid, string, bool, int, DateTime (UTC), Guid[] (a primitive collection) or null, stored the way the server's EF Core mapping stores them.
 /// </summary>
 public interface ISeedTarget : IAsyncDisposable
 {
@@ -151,13 +151,14 @@ public sealed class SqliteSeedTarget : ISeedTarget
         return command;
     }
 
-    /// <summary>EF Core's SQLite mapping: Guid as upper-case text, DateTime as "yyyy-MM-dd HH:mm:ss.FFFFFFF", bool as 0/1.</summary>
+    /// <summary>EF Core's SQLite mapping: Guid as upper-case text, DateTime as "yyyy-MM-dd HH:mm:ss.FFFFFFF", bool as 0/1, collections as JSON.</summary>
     private static object Stored(object? value) => value switch
     {
         null => DBNull.Value,
         Guid g => g.ToString().ToUpperInvariant(),
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         bool b => b ? 1 : 0,
+        Guid[] ids => System.Text.Json.JsonSerializer.Serialize(ids),
         _ => value,
     };
 
@@ -208,9 +209,19 @@ public sealed class PostgresSeedTarget : ISeedTarget
             await writer.StartRowAsync(ct);
             foreach (var value in row)
             {
-                if (value is null) await writer.WriteNullAsync(ct);
-                else if (value is string s) await writer.WriteAsync(s, NpgsqlTypes.NpgsqlDbType.Text, ct);
-                else await writer.WriteAsync(value, ct);
+                // Binary COPY trusts the sender: each value must be written as exactly its column's type.
+                var write = value switch
+                {
+                    null => writer.WriteNullAsync(ct),
+                    string s => writer.WriteAsync(s, NpgsqlTypes.NpgsqlDbType.Text, ct),
+                    Guid g => writer.WriteAsync(g, NpgsqlTypes.NpgsqlDbType.Uuid, ct),
+                    bool b => writer.WriteAsync(b, NpgsqlTypes.NpgsqlDbType.Boolean, ct),
+                    int i => writer.WriteAsync(i, NpgsqlTypes.NpgsqlDbType.Integer, ct),
+                    DateTime t => writer.WriteAsync(t, NpgsqlTypes.NpgsqlDbType.TimestampTz, ct),
+                    Guid[] ids => writer.WriteAsync(ids, NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Uuid, ct),
+                    _ => throw new ArgumentException($"No COPY type for {value.GetType().Name}."),
+                };
+                await write;
             }
         }
 
