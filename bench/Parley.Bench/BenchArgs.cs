@@ -11,7 +11,8 @@ public sealed class BenchArgs
                    --server-pid PID (default: the local Parley.Server process, if any)  --json FILE
           chat:    --visitors 2000 --managers 20 --rate 2000 --duration 60 --warmup 10 --reply-every 10
           idle:    --visitors 10000
-          data:    --database sqlite:PATH | postgres:CONNECTION  --conversations 1000000 --messages 10000000 --samples 200
+          data:    --database sqlite:PATH | postgres:CONNECTION  --conversations 1000000 --messages 10000000 --clients 600000
+                   --managers 20 --days 365 --duration 5 --warmup 1 --manager-email manager@demo.local
         """;
 
     private readonly Dictionary<string, string> _values;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Parley.Data.Conversations;
 using Parley.Data.Outbox;
 using Parley.Domain.Catalog;
 using Parley.Domain.Channels;
@@ -20,9 +21,10 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.Property(c => c.Version).IsConcurrencyToken();
         b.Ignore(c => c.IsOpen);
 
-        // The inbox: a folder, newest activity first; the Manager role's view adds the assignee.
-        b.HasIndex(c => new { c.CompanyId, c.Folder, c.LastMessageAt });
-        b.HasIndex(c => new { c.CompanyId, c.Folder, c.AssigneeId, c.LastMessageAt });
+        // The inbox: a folder, newest activity first (Id breaks ties, so a page is read in index order without a sort);
+        // the Manager role's view adds the assignee.
+        b.HasIndex(c => new { c.CompanyId, c.Folder, c.LastMessageAt, c.Id });
+        b.HasIndex(c => new { c.CompanyId, c.Folder, c.AssigneeId, c.LastMessageAt, c.Id });
         // Finding the client's open conversation on a channel.
         b.HasIndex(c => new { c.ClientId, c.ChannelId, c.Folder });
         // The inactivity sweep.
@@ -33,6 +35,16 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.HasOne<Channel>().WithMany().HasForeignKey(c => c.ChannelId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<TeamMember>().WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(c => c.Topics).WithOne().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ConversationCountConfiguration : IEntityTypeConfiguration<ConversationCount>
+{
+    public void Configure(EntityTypeBuilder<ConversationCount> b)
+    {
+        b.ToTable("ConversationCounts");
+        b.HasKey(k => new { k.CompanyId, k.AssigneeId, k.Folder, k.ChannelType, k.IsAiHandled, k.Language });
+        b.Property(k => k.Language).HasMaxLength(8);
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
+using Parley.Data.Conversations;
 using Parley.Domain.Channels;
 using Parley.Domain.Companies;
 using Parley.Domain.Conversations;
@@ -44,7 +45,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         var visible = Filtered(member, filter with { Folder = null }, TimeZones.Find(company.TimeZone));
-        var counts = await CountAsync(visible, ct);
+        var counts = await CountAsync(member, filter, visible, ct);
 
         var query = filter.Folder is { } folder ? visible.Where(c => c.Folder == folder) : visible;
         if (DecodeCursor(cursor) is var (at, id))
@@ -62,7 +63,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        return await CountAsync(Filtered(member, new ConversationFilter(), TimeZones.Find(company.TimeZone)), ct);
+        return await CountAsync(member, new ConversationFilter(), Filtered(member, new ConversationFilter(), TimeZones.Find(company.TimeZone)), ct);
     }
 
     public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
@@ -129,33 +130,61 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             q = q.Where(c => db.ClientTags.Any(t => t.ClientId == c.ClientId && tags.Contains(t.TagId)));
         if (!string.IsNullOrWhiteSpace(f.Language)) q = q.Where(c => c.Language == f.Language);
         if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
-        if (!string.IsNullOrWhiteSpace(f.Search)) q = Search(q, f.Search.Trim());
+        if (!string.IsNullOrWhiteSpace(f.Search))
+        {
+            var matching = ConversationSearch.MatchingConversationIds(db, f.Search.Trim());
+            q = q.Where(c => matching.Contains(c.Id));
+        }
+
         return q;
     }
 
-    /// <summary>Full-text search over messages and the client's name, username, email and phone.</summary>
-    private IQueryable<Conversation> Search(IQueryable<Conversation> q, string text)
+    /// <summary>
+    /// Folder counts of what the filter shows. Filters that the maintained counters have columns for are summed from
+    /// them (a few rows whatever the company's size); the others count the matching conversations.
+    /// </summary>
+    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, IQueryable<Conversation> visible, CancellationToken ct)
     {
-        var pattern = "%" + EscapeLike(text) + "%";
-        if (db.Database.IsNpgsql())
-        {
-            return q.Where(c =>
-                db.Messages.Any(m => m.ConversationId == c.Id && !m.IsHiddenBlocked && m.DeletedAt == null && EF.Functions.ILike(m.Text, pattern, "\\"))
-                || db.Clients.Any(cl => cl.Id == c.ClientId && (EF.Functions.ILike(cl.Name ?? "", pattern, "\\") || EF.Functions.ILike(cl.Username ?? "", pattern, "\\")
-                    || EF.Functions.ILike(cl.Email ?? "", pattern, "\\") || EF.Functions.ILike(cl.Phone ?? "", pattern, "\\"))));
-        }
-
-        return q.Where(c =>
-            db.Messages.Any(m => m.ConversationId == c.Id && !m.IsHiddenBlocked && m.DeletedAt == null && EF.Functions.Like(m.Text, pattern, "\\"))
-            || db.Clients.Any(cl => cl.Id == c.ClientId && (EF.Functions.Like(cl.Name ?? "", pattern, "\\") || EF.Functions.Like(cl.Username ?? "", pattern, "\\")
-                || EF.Functions.Like(cl.Email ?? "", pattern, "\\") || EF.Functions.Like(cl.Phone ?? "", pattern, "\\"))));
+        var rows = CountedByCounters(f)
+            ? await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct)
+            : await visible.GroupBy(c => c.Folder).Select(g => new { Folder = g.Key, Count = g.Count() }).ToListAsync(ct);
+        int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
+        return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
     }
 
-    private static async Task<FolderCounts> CountAsync(IQueryable<Conversation> visible, CancellationToken ct)
+    private static bool CountedByCounters(ConversationFilter f) =>
+        f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"
+        && f.TagIds is not { Count: > 0 } && f.Rating is null && string.IsNullOrWhiteSpace(f.Search);
+
+    private static bool PeriodIsAll(ConversationFilter f) => f.Period is null or "all" && f.From is null && f.To is null;
+
+    /// <summary>The counter rows of what <see cref="Filtered"/> would show, for the filters <see cref="CountedByCounters"/> allows.</summary>
+    private IQueryable<ConversationCount> Counters(TeamMember member, ConversationFilter f)
     {
-        var counts = await visible.GroupBy(c => c.Folder).Select(g => new { Folder = g.Key, Count = g.Count() }).ToListAsync(ct);
-        int Of(Folder f) => counts.FirstOrDefault(c => c.Folder == f)?.Count ?? 0;
-        return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        var unassigned = ConversationCount.Unassigned;
+        var q = db.ConversationCounts.Where(k => k.CompanyId == member.CompanyId);
+        if (!member.SeesEverything)
+            q = q.Where(k => k.AssigneeId == member.Id || (k.Folder == Folder.New && k.AssigneeId == unassigned));
+        if (f.Platforms is { Count: > 0 } platforms)
+        {
+            q = f.AiHandled == true
+                ? q.Where(k => platforms.Contains(k.ChannelType) || k.IsAiHandled)
+                : q.Where(k => platforms.Contains(k.ChannelType));
+        }
+        else if (f.AiHandled is { } ai)
+        {
+            q = q.Where(k => k.IsAiHandled == ai);
+        }
+
+        if (f.ManagerIds is { Count: > 0 } managers) q = q.Where(k => k.AssigneeId != unassigned && managers.Contains(k.AssigneeId));
+        q = f.Chats switch
+        {
+            "mine" => q.Where(k => k.AssigneeId == member.Id),
+            "unassigned" => q.Where(k => k.AssigneeId == unassigned),
+            _ => q,
+        };
+        if (!string.IsNullOrWhiteSpace(f.Language)) q = q.Where(k => k.Language == f.Language);
+        return q;
     }
 
     /// <summary>"Start of dialog" presets are days in the company's time zone.</summary>
@@ -174,9 +203,6 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             _ => (f.From, f.To),
         };
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     public static string EncodeCursor(DateTime at, Guid id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{at.Ticks.ToString(CultureInfo.InvariantCulture)}:{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
+using Parley.Data.Conversations;
 using Parley.Domain.Conversations;
 using Parley.Domain.Team;
 using Parley.Server.Conversations;
@@ -68,19 +69,22 @@ public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory sc
         return hub.Clients.Groups(groups);
     }
 
-    /// <summary>One grouped query gives every member's counts: totals for owner/supervisors, own plus unassigned New for managers.</summary>
+    /// <summary>
+    /// One grouped query over the maintained counters (not the conversations) gives every member's counts: totals for
+    /// owner/supervisors, own plus unassigned New for managers.
+    /// </summary>
     private async Task PushCountsAsync(Guid companyId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
-        var rows = await db.Conversations.AsNoTracking().Where(c => c.CompanyId == companyId)
-            .GroupBy(c => new { c.Folder, c.AssigneeId }).Select(g => new { g.Key.Folder, g.Key.AssigneeId, Count = g.Count() }).ToListAsync(ct);
-        int Sum(Folder f, Func<Guid?, bool> who) => rows.Where(r => r.Folder == f && who(r.AssigneeId)).Sum(r => r.Count);
+        var rows = await db.ConversationCounts.AsNoTracking().Where(k => k.CompanyId == companyId)
+            .GroupBy(k => new { k.Folder, k.AssigneeId }).Select(g => new { g.Key.Folder, g.Key.AssigneeId, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
+        int Sum(Folder f, Func<Guid, bool> who) => rows.Where(r => r.Folder == f && who(r.AssigneeId)).Sum(r => r.Count);
 
         await hub.Clients.Group(TeamHub.AllGroup(companyId)).SendAsync("counts",
             new FolderCounts(Sum(Folder.New, _ => true), Sum(Folder.Active, _ => true), Sum(Folder.Archived, _ => true)), ct);
         var managers = await db.TeamMembers.AsNoTracking().Where(m => m.CompanyId == companyId && m.Role == Role.Manager && m.IsActive).Select(m => m.Id).ToListAsync(ct);
-        var unassignedNew = Sum(Folder.New, a => a is null);
+        var unassignedNew = Sum(Folder.New, a => a == ConversationCount.Unassigned);
         foreach (var id in managers)
         {
             await hub.Clients.Group(TeamHub.MemberGroup(id)).SendAsync("counts",

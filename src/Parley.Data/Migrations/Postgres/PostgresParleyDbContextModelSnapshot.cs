@@ -87,6 +87,37 @@ namespace Parley.Data.Migrations.Postgres
                     b.ToTable("MemberAccountTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Conversations.ConversationCount", b =>
+                {
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssigneeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ChannelType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("IsAiHandled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CompanyId", "AssigneeId", "Folder", "ChannelType", "IsAiHandled", "Language");
+
+                    b.ToTable("ConversationCounts", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -733,9 +764,9 @@ namespace Parley.Data.Migrations.Postgres
 
                     b.HasIndex("ClientId", "ChannelId", "Folder");
 
-                    b.HasIndex("CompanyId", "Folder", "LastMessageAt");
+                    b.HasIndex("CompanyId", "Folder", "LastMessageAt", "Id");
 
-                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt");
+                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt", "Id");
 
                     b.ToTable("Conversations");
                 });

@@ -79,6 +79,37 @@ namespace Parley.Data.Migrations.Sqlite
                     b.ToTable("MemberAccountTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Conversations.ConversationCount", b =>
+                {
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AssigneeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsAiHandled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CompanyId", "AssigneeId", "Folder", "ChannelType", "IsAiHandled", "Language");
+
+                    b.ToTable("ConversationCounts", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -721,9 +752,9 @@ namespace Parley.Data.Migrations.Sqlite
 
                     b.HasIndex("ClientId", "ChannelId", "Folder");
 
-                    b.HasIndex("CompanyId", "Folder", "LastMessageAt");
+                    b.HasIndex("CompanyId", "Folder", "LastMessageAt", "Id");
 
-                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt");
+                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt", "Id");
 
                     b.ToTable("Conversations");
                 });
