@@ -315,6 +315,19 @@ public sealed class ConsoleText
         ("state.Disconnected", "відключений", "disconnected"),
         ("state.AtLimit", "ліміт", "at the limit"),
         ("state.ChannelNotAllowed", "канал не дозволено", "channel not allowed"),
+
+        // Attachments
+        ("attach.button", "Прикріпити файл", "Attach a file"),
+        ("attach.pending", "Файли до повідомлення", "Files to send"),
+        ("attach.remove", "Прибрати файл {0}", "Remove the file {0}"),
+        ("attach.uploading", "Завантаження файлу…", "Uploading the file…"),
+        ("attach.drop", "Відпустіть, щоб прикріпити", "Drop to attach"),
+        ("attach.error.empty", "{0}: файл порожній.", "{0}: the file is empty."),
+        ("attach.error.tooLarge", "{0}: файл більший за 10 МБ.", "{0}: the file is larger than 10 MB."),
+        ("attach.error.type", "{0}: такий файл не можна надіслати. Можна: зображення (PNG, JPEG, GIF, WebP), PDF, текст, CSV, Word, Excel, OpenDocument, ZIP.",
+            "{0}: this type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument, ZIP."),
+        ("attach.error.tooMany", "Щонайбільше {0} файлів в одному повідомленні.", "At most {0} files per message."),
+        ("attach.error.failed", "{0}: не вдалося завантажити файл. Спробуйте ще раз.", "{0}: the file could not be uploaded. Try again."),
     ];
 
     private static readonly Dictionary<string, ConsoleText> ByLanguage = Languages.ToDictionary(l => l, l => new ConsoleText(l));

@@ -1,4 +1,4 @@
-// The console's small browser side: sound and notifications, keyboard shortcuts, the composer's Enter key,
+// The console's small browser side: sound and notifications, keyboard shortcuts, the composer's Enter key and files,
 // loading more chats on scroll, sign-out, and Blazor's start with a patient reconnect (the banner shows meanwhile).
 (() => {
   const mutedKey = 'parley.muted';
@@ -53,6 +53,27 @@
       textarea.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) e.preventDefault();
         if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && textarea.dataset.picker === 'open') e.preventDefault();
+      });
+    },
+    // The paperclip opens the hidden file input that Blazor's InputFile reads.
+    pickFiles: (input) => input.click(),
+    // Files dropped on the composer go to the same input, as if chosen with the paperclip.
+    dropFiles: (zone, input) => {
+      const carriesFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+      zone.addEventListener('dragover', (e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        zone.classList.add('dropping');
+      });
+      zone.addEventListener('dragleave', (e) => {
+        if (!zone.contains(e.relatedTarget)) zone.classList.remove('dropping');
+      });
+      zone.addEventListener('drop', (e) => {
+        zone.classList.remove('dropping');
+        if (!carriesFiles(e) || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        input.files = e.dataTransfer.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
       });
     },
     alert: (title, body, muted) => {
