@@ -55,11 +55,16 @@
         if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && textarea.dataset.picker === 'open') e.preventDefault();
       });
     },
-    // The paperclip opens the hidden file input that Blazor's InputFile reads.
-    pickFiles: (input) => input.click(),
-    // Files dropped on the composer go to the same input, as if chosen with the paperclip.
-    dropFiles: (zone, input) => {
+    // The paperclip opens the composer's hidden file input (Blazor's InputFile reads it) in the click itself, as a
+    // browser opens a file chooser only during a person's gesture; files dropped on the composer go to the same input.
+    // The input is looked up each time: Blazor may render it anew when the chat changes hands.
+    composerFiles: (zone) => {
+      if (zone.dataset.files === 'ready') return;
+      const input = () => zone.querySelector('input[type=file]');
       const carriesFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+      zone.addEventListener('click', (e) => {
+        if (e.target instanceof Element && e.target.closest('[data-attach]')) input()?.click();
+      });
       zone.addEventListener('dragover', (e) => {
         if (!carriesFiles(e)) return;
         e.preventDefault();
@@ -70,11 +75,13 @@
       });
       zone.addEventListener('drop', (e) => {
         zone.classList.remove('dropping');
-        if (!carriesFiles(e) || e.dataTransfer.files.length === 0) return;
+        const target = input();
+        if (!target || !carriesFiles(e) || e.dataTransfer.files.length === 0) return;
         e.preventDefault();
-        input.files = e.dataTransfer.files;
-        input.dispatchEvent(new Event('change', { bubbles: true }));
+        target.files = e.dataTransfer.files;
+        target.dispatchEvent(new Event('change', { bubbles: true }));
       });
+      zone.dataset.files = 'ready';
     },
     alert: (title, body, muted) => {
       if (muted) return;
