@@ -161,6 +161,23 @@ public abstract class FilesApiTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync(url)).StatusCode);
     }
 
+    [Fact]
+    public async Task OpenApi_UploadAndAttachmentIds_Described()
+    {
+        using var anonymous = app.CreateClient();
+
+        var document = await GetJsonAsync(anonymous, "/openapi/v1.json");
+
+        var files = document.GetProperty("paths").GetProperty("/api/v1/files");
+        Assert.True(files.GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.True(files.GetProperty("post").GetProperty("responses").TryGetProperty("201", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/api/v1/files/{id}").TryGetProperty("get", out _));
+        var send = document.GetProperty("components").GetProperty("schemas").EnumerateObject().Single(s => s.Name.EndsWith("SendRequest", StringComparison.Ordinal)
+            && s.Value.GetProperty("properties").TryGetProperty("isPrivateNote", out _));
+        Assert.True(send.Value.GetProperty("properties").TryGetProperty("attachmentIds", out _));
+        Assert.False(send.Value.GetProperty("properties").TryGetProperty("attachments", out _));
+    }
+
     private static async Task<HttpResponseMessage> GetAsVisitorAsync(HttpClient http, string url, string? visitorToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
