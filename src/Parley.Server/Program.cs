@@ -15,6 +15,7 @@ using Parley.Server.Console;
 using Parley.Server.Conversations;
 using Parley.Server.Demo;
 using Parley.Server.Distribution;
+using Parley.Server.Files;
 using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 using Parley.Server.Settings;
@@ -63,6 +64,7 @@ services.AddScoped<ChannelSenders>();
 services.AddScoped<IChannelSender, ApiChannelSender>();
 services.AddMessengerChannels(builder.Configuration);
 services.AddWidgetChannel(builder.Configuration);
+services.AddParleyFiles();
 
 // The event bus and what reacts to it.
 services.AddSingleton<InMemoryEventBus>();
@@ -108,6 +110,7 @@ api.MapApiChannelInbound();
 api.MapDistributionApi();
 app.MapMessengerChannels(api);
 api.MapWidgetSettingsApi();
+api.MapFilesApi();
 app.MapHub<TeamHub>("/hubs/team");
 app.UseWidgetChannel();
 app.MapDemoPage();

@@ -68,6 +68,10 @@ public static class RefusalCodes
     public const string UnknownButton = "unknown_button";
     public const string TooManyFiles = "too_many_files";
     public const string FileNotFound = "file_not_found";
+    public const string FileEmpty = "file_empty";
+    public const string FileTooLarge = "file_too_large";
+    public const string FileTypeNotAllowed = "file_type_not_allowed";
+    public const string MessageEmpty = "message_empty";
 
     // Workspace
     public const string CompanyQuickRepliesOwnerOrSupervisorOnly = "company_quick_replies_owner_or_supervisor_only";

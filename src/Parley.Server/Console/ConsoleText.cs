@@ -367,6 +367,11 @@ public sealed class ConsoleText
         ("refusal.unknown_button", "Невідома кнопка «{payload}».", "Unknown button payload '{payload}'."),
         ("refusal.too_many_files", "Не більше {max} файлів в одному повідомленні.", "At most {max} files per message."),
         ("refusal.file_not_found", "Вкладений файл не знайдено; завантажте його ще раз.", "An attached file was not found; upload it again."),
+        ("refusal.file_empty", "{name}: файл порожній.", "{name}: the file is empty."),
+        ("refusal.file_too_large", "{name}: файл більший за 10 МБ.", "{name}: the file is larger than 10 MB."),
+        ("refusal.file_type_not_allowed", "{name}: такий файл не можна надіслати. Можна: зображення (PNG, JPEG, GIF, WebP), PDF, текст, CSV, Word, Excel, OpenDocument і ZIP.",
+            "{name}: this type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument and ZIP."),
+        ("refusal.message_empty", "Напишіть повідомлення або прикріпіть файл.", "Type a message or attach a file."),
         ("refusal.company_quick_replies_owner_or_supervisor_only", "Швидкими відповідями для всієї компанії керує лише власник або супервайзер.", "Only an owner or a supervisor may manage company-wide quick replies."),
         ("refusal.personal_quick_reply_of_another_member", "Це особиста швидка відповідь іншого учасника.", "This is another member's personal quick reply."),
         ("refusal.channel_not_found", "Канал не знайдено.", "Channel not found."),
@@ -378,6 +383,19 @@ public sealed class ConsoleText
         ("reconnect.lost", "Зʼєднання втрачено — відновлюємо…", "Connection lost — reconnecting…"),
         ("reconnect.failed", "Не вдалося відновити зʼєднання.", "Could not reconnect."),
         ("reconnect.reload", "Оновити", "Reload"),
+
+        // Attachments
+        ("attach.button", "Прикріпити файл", "Attach a file"),
+        ("attach.pending", "Файли до повідомлення", "Files to send"),
+        ("attach.remove", "Прибрати файл {0}", "Remove the file {0}"),
+        ("attach.uploading", "Завантаження файлу…", "Uploading the file…"),
+        ("attach.drop", "Відпустіть, щоб прикріпити", "Drop to attach"),
+        ("attach.error.empty", "{0}: файл порожній.", "{0}: the file is empty."),
+        ("attach.error.tooLarge", "{0}: файл більший за 10 МБ.", "{0}: the file is larger than 10 MB."),
+        ("attach.error.type", "{0}: такий файл не можна надіслати. Можна: зображення (PNG, JPEG, GIF, WebP), PDF, текст, CSV, Word, Excel, OpenDocument, ZIP.",
+            "{0}: this type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument, ZIP."),
+        ("attach.error.tooMany", "Щонайбільше {0} файлів в одному повідомленні.", "At most {0} files per message."),
+        ("attach.error.failed", "{0}: не вдалося завантажити файл. Спробуйте ще раз.", "{0}: the file could not be uploaded. Try again."),
     ];
 
     private static readonly Dictionary<string, ConsoleText> ByLanguage = Languages.ToDictionary(l => l, l => new ConsoleText(l));

@@ -6,6 +6,7 @@ using Parley.Domain.Conversations;
 using Parley.Domain.Messages;
 using Parley.Domain.Team;
 using Parley.Server.Channels;
+using Parley.Server.Channels.Widget;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Conversations;
@@ -14,7 +15,7 @@ namespace Parley.Server.Conversations;
 /// Every team action on a conversation — accept, send, finish, transfer, reopen, edit, delete, topics, read —
 /// as the one path that the REST API, the team hub, the console and the channel adapters call.
 /// </summary>
-public sealed class ConversationService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, TimeProvider time)
+public sealed class ConversationService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, WidgetFiles files, TimeProvider time)
 {
     private const int MaxAttempts = 5;
 
@@ -49,11 +50,15 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
 
             Ensure(request.IsPrivateNote ? Permissions.CanWriteNote(member, c) : Permissions.CanWrite(member, c));
             var text = request.QuickReplyId is { } replyId ? await QuickReplyTextAsync(member, unit, replyId, ct) : request.Text;
+            var attached = await files.ClaimAsync(member, c.Id, request.AttachmentIds ?? [], ct);
+            if (string.IsNullOrWhiteSpace(text) && attached.Count == 0) throw new RuleViolationException(Decision.Invalid(RefusalCodes.MessageEmpty, "Type a message or attach a file."));
             var message = unit.NewMessage(AuthorKind.Manager, text);
             message.AuthorMemberId = member.Id;
             message.IsPrivateNote = request.IsPrivateNote;
             message.ClientMessageId = request.ClientMessageId;
-            message.Attachments = [.. request.Attachments ?? []];
+            message.Attachments = [.. attached.Select(f => f.ToAttachment())];
+            // Before the commit announces the message: whoever is shown it may open its files at once.
+            await files.AttachAsync(attached, c.Id, c.ChannelId, request.IsPrivateNote, ct);
             unit.AddTeamMessage(message);
             if (!request.IsPrivateNote) c.UnreadCount = 0;
             result = MessageDto.From(message, true);
@@ -263,8 +268,9 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     }
 }
 
+/// <summary>A team message; its files are uploads (<c>POST /api/v1/files</c>) named by id, never URLs from the caller.</summary>
 public sealed record SendMessage(
-    string Text, string? ClientMessageId = null, bool IsPrivateNote = false, IReadOnlyList<Attachment>? Attachments = null, Guid? QuickReplyId = null);
+    string Text, string? ClientMessageId = null, bool IsPrivateNote = false, IReadOnlyList<Guid>? AttachmentIds = null, Guid? QuickReplyId = null);
 
 internal static class ConversationUnits
 {

@@ -6,6 +6,7 @@ using Parley.Domain.Channels;
 using Parley.Domain.Common;
 using Parley.Domain.Conversations;
 using Parley.Domain.Team;
+using Parley.Server.Channels.Widget;
 using Parley.Server.Infrastructure;
 using Parley.Server.Team;
 
@@ -23,7 +24,7 @@ public static class ConversationsApi
         group.MapGet("/{id:guid}", Get);
         group.MapGet("/{id:guid}/messages", Messages).WithSummary("Newest page first; items in chronological order; nextCursor pages back in time.");
         group.MapGet("/{id:guid}/history", History).WithSummary("Every transition: what, who, when.");
-        group.MapPost("/{id:guid}/messages", Send).WithSummary("Send a message to the client, or a private note (isPrivateNote); quickReplyId sends that reply in the client's language.");
+        group.MapPost("/{id:guid}/messages", Send).WithSummary("Send a message to the client, or a private note (isPrivateNote); quickReplyId sends that reply in the client's language; attachmentIds attach files uploaded to /api/v1/files (at most 5; then the text may be empty).");
         group.MapPost("/{id:guid}/accept", Accept);
         group.MapPost("/{id:guid}/finish", Finish);
         group.MapPost("/{id:guid}/transfer", Transfer).WithSummary("Change manager.");
@@ -91,15 +92,18 @@ public static class ConversationsApi
         return TypedResults.Ok(rows.Select(e => new HistoryEntryDto(e.Kind, e.ActorKind.ToString().ToLowerInvariant(), e.ActorMemberId, e.ActorName, e.Details, e.CreatedAt)).ToList());
     }
 
-    public sealed record SendRequest(string? Text, string? ClientMessageId, bool IsPrivateNote = false, Guid? QuickReplyId = null);
+    /// <param name="AttachmentIds">Files stored with <c>POST /api/v1/files</c> (at most 5); with them the text may be empty.</param>
+    public sealed record SendRequest(string? Text, string? ClientMessageId, bool IsPrivateNote = false, Guid? QuickReplyId = null, IReadOnlyList<Guid>? AttachmentIds = null);
 
     private static async Task<IResult> Send(Guid id, SendRequest body, HttpContext http, CurrentMember me, ConversationService conversations, CancellationToken ct)
     {
-        var v = body.QuickReplyId is null ? new Validation().Required("text", body.Text, MaxTextLength) : new Validation();
-        v.MaxLength("clientMessageId", body.ClientMessageId, 100);
+        var attachmentIds = body.AttachmentIds ?? [];
+        var v = body.QuickReplyId is null && attachmentIds.Count == 0 ? new Validation().Required("text", body.Text, MaxTextLength) : new Validation().MaxLength("text", body.Text, MaxTextLength);
+        v.MaxLength("clientMessageId", body.ClientMessageId, 100)
+         .Check(attachmentIds.Count <= WidgetFiles.MaxPerMessage, "attachmentIds", $"At most {WidgetFiles.MaxPerMessage} files per message.");
         if (!v.IsValid) return v.Problem();
         var member = await me.GetAsync(http.User, ct);
-        var message = await conversations.SendAsync(member, id, new SendMessage(body.Text ?? "", body.ClientMessageId, body.IsPrivateNote, QuickReplyId: body.QuickReplyId), ct);
+        var message = await conversations.SendAsync(member, id, new SendMessage(body.Text ?? "", body.ClientMessageId, body.IsPrivateNote, attachmentIds, body.QuickReplyId), ct);
         return TypedResults.Created($"/api/v1/conversations/{id}/messages/{message.Id}", message);
     }
 

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Parley.Data.Outbox;
 using Parley.Domain.Channels;
+using Parley.Server.Channels.Widget;
+using Parley.Server.Files;
 
 namespace Parley.Server.Channels.Api;
 
@@ -11,7 +13,7 @@ namespace Parley.Server.Channels.Api;
 /// The API channel's outbound side: each message for the client is POSTed to the channel's webhook URL as JSON,
 /// signed with <c>X-Parley-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c> using the channel secret.
 /// </summary>
-public sealed class ApiChannelSender(IHttpClientFactory httpClients) : IChannelSender
+public sealed class ApiChannelSender(IHttpClientFactory httpClients, WidgetFiles uploads, FileLinks links) : IChannelSender
 {
     public const string HttpClientName = "parley-webhooks";
     public const string SignatureHeader = "X-Parley-Signature";
@@ -30,7 +32,7 @@ public sealed class ApiChannelSender(IHttpClientFactory httpClients) : IChannelS
             delivery.Kind == OutboxKind.Delete ? "" : m.Text,
             m.SystemKind is { } kind ? JsonNamingPolicy.CamelCase.ConvertName(kind.ToString()) : null,
             [.. m.Buttons.Select(b => new WebhookButton(b.Label, b.Payload))],
-            [.. m.Attachments.Select(a => new WebhookAttachment(a.FileName, a.ContentType, a.Size, a.Url))],
+            await AttachmentsAsync(delivery.Channel.CompanyId, m, cancellationToken),
             m.CreatedAt);
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSerializerOptions.Web);
 
@@ -45,6 +47,19 @@ public sealed class ApiChannelSender(IHttpClientFactory httpClients) : IChannelS
         var error = $"The webhook answered {(int)response.StatusCode} {response.ReasonPhrase}.";
         var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500;
         return retryable ? SendResult.Transient(error, response.Headers.RetryAfter?.Delta) : SendResult.Failed(error);
+    }
+
+    /// <summary>Our uploads go as signed, expiring links the integration can download without a member's token.</summary>
+    private async Task<List<WebhookAttachment>> AttachmentsAsync(Guid companyId, Domain.Messages.Message m, CancellationToken ct)
+    {
+        var list = new List<WebhookAttachment>();
+        foreach (var a in m.Attachments)
+        {
+            var url = await uploads.FindByUrlAsync(companyId, a.Url, ct) is { } upload ? links.Link(upload) : a.Url;
+            list.Add(new WebhookAttachment(a.FileName, a.ContentType, a.Size, url));
+        }
+
+        return list;
     }
 
     public static string Sign(byte[] body, string secret) =>

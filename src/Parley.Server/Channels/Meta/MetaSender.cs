@@ -8,6 +8,8 @@ using Parley.Data.Outbox;
 using Parley.Domain.Channels;
 using Parley.Domain.Messages;
 using Parley.Domain.SystemMessages;
+using Parley.Server.Channels.Widget;
+using Parley.Server.Files;
 
 namespace Parley.Server.Channels.Meta;
 
@@ -16,7 +18,7 @@ namespace Parley.Server.Channels.Meta;
 /// HUMAN_AGENT) is checked before sending, and Meta's own window error gets the same words; Yes/No and ratings go as
 /// quick replies (WhatsApp: reply buttons and a list). Meta cannot edit or delete a sent message.
 /// </summary>
-public sealed class MetaSender(ChannelType type, MetaGraph graph, ParleyDbContext db, TimeProvider time) : IChannelSender
+public sealed class MetaSender(ChannelType type, MetaGraph graph, ParleyDbContext db, WidgetFiles uploads, FileLinks links, TimeProvider time) : IChannelSender
 {
     public ChannelType Type => type;
 
@@ -38,13 +40,13 @@ public sealed class MetaSender(ChannelType type, MetaGraph graph, ParleyDbContex
         var (decision, tag) = ReplyWindow.Check(type, lastClientMessage, time.GetUtcNow().UtcDateTime, message.AuthorKind, settings.HumanAgent);
         if (!decision.Allowed) return SendResult.Failed(decision.Reason!);
 
-        if (message.Attachments.FirstOrDefault(a => !IsPublicUrl(a.Url)) is { } local)
-            return SendResult.Failed($"Files cannot be sent to {name} from Parley yet ('{local.FileName}'); send a link instead.");
+        var (files, refusal) = await PublicFilesAsync(delivery.Channel.CompanyId, message.Attachments, cancellationToken);
+        if (refusal is not null) return SendResult.Failed(refusal);
 
         try
         {
             string? firstId = null;
-            foreach (var body in Bodies(delivery.ExternalClientId, message, tag))
+            foreach (var body in Bodies(delivery.ExternalClientId, message, files, tag))
             {
                 var path = type == ChannelType.WhatsApp ? $"{settings.AccountId}/messages" : "me/messages";
                 var answer = await graph.PostAsync(type, path, settings.AccessToken, body, cancellationToken);
@@ -82,10 +84,35 @@ public sealed class MetaSender(ChannelType type, MetaGraph graph, ParleyDbContex
         return SendResult.Failed($"{name} refused the message: {said}");
     }
 
-    private IEnumerable<JsonObject> Bodies(string to, Message message, ReplyTag tag)
+    /// <summary>
+    /// Meta downloads every file itself, so each goes as a public https link: our uploads as signed, expiring links on
+    /// Parley:PublicBaseUrl. Without such an address the message is not sent, with a reason the manager can act on.
+    /// </summary>
+    private async Task<(List<Attachment> Files, string? Refusal)> PublicFilesAsync(Guid companyId, IReadOnlyList<Attachment> attachments, CancellationToken ct)
+    {
+        var name = ReplyWindow.Name(type);
+        var files = new List<Attachment>();
+        foreach (var attachment in attachments)
+        {
+            if (IsPublicUrl(attachment.Url))
+            {
+                files.Add(attachment);
+                continue;
+            }
+
+            if (await uploads.FindByUrlAsync(companyId, attachment.Url, ct) is not { } upload)
+                return ([], $"Files cannot be sent to {name} from Parley ('{attachment.FileName}'); send a link instead.");
+            if (links.PublicLink(upload) is not { } link)
+                return ([], $"Not sent: {name} fetches files from this server, which has no public https address ('{attachment.FileName}'). Ask your administrator to set Parley:PublicBaseUrl to the server's https address, then send the file again.");
+            files.Add(attachment with { Url = link });
+        }
+
+        return (files, null);
+    }
+
+    private IEnumerable<JsonObject> Bodies(string to, Message message, List<Attachment> files, ReplyTag tag)
     {
         var texts = Split(message.Text, type == ChannelType.Instagram ? 1000 : type == ChannelType.Messenger ? 2000 : 4096);
-        var files = message.Attachments;
         for (var i = 0; i < files.Count; i++) yield return File(to, files[i], tag);
         if (texts.Count == 0 && message.Buttons.Count > 0) texts.Add("…");
         for (var i = 0; i < texts.Count; i++)

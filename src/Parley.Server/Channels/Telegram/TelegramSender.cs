@@ -4,6 +4,7 @@ using Parley.Domain.Channels;
 using Parley.Domain.Messages;
 using Parley.Domain.SystemMessages;
 using Parley.Server.Channels.Inbound;
+using Parley.Server.Channels.Widget;
 using Telegram.Bot;
 using Telegram.Bot.Exceptions;
 using Telegram.Bot.Types;
@@ -18,7 +19,7 @@ namespace Parley.Server.Channels.Telegram;
 /// inline keyboards, edits and deletes of sent messages. Telegram's errors become delivery statuses a manager
 /// understands: 429 waits retry_after, a blocked bot fails with that reason, the 48-hour limit says so.
 /// </summary>
-public sealed class TelegramSender(TelegramClients clients, FileStore files) : IChannelSender
+public sealed class TelegramSender(TelegramClients clients, FileStore files, WidgetFiles uploads) : IChannelSender
 {
     public const int MaxText = 4096;
 
@@ -81,9 +82,12 @@ public sealed class TelegramSender(TelegramClients clients, FileStore files) : I
     private async Task<TgMessage> SendFileAsync(ITelegramBotClient bot, long chatId, Guid companyId, Attachment attachment, string? caption, InlineKeyboardMarkup? keyboard, CancellationToken ct)
     {
         var isPhoto = attachment.ContentType is "image/jpeg" or "image/png" or "image/webp";
-        if (files.Find(companyId, attachment.Url) is { } path)
+        var upload = await uploads.FindByUrlAsync(companyId, attachment.Url, ct);
+        var path = upload is null ? files.Find(companyId, attachment.Url) : null;
+        if (upload is not null || path is not null)
         {
-            await using var stream = File.OpenRead(path);
+            // Our own copy goes as bytes: Telegram could not download it from us.
+            await using var stream = upload is not null ? uploads.OpenRead(upload) : File.OpenRead(path!);
             var input = InputFile.FromStream(stream, attachment.FileName);
             return isPhoto
                 ? await bot.SendPhoto(chatId, input, caption, replyMarkup: keyboard, cancellationToken: ct)

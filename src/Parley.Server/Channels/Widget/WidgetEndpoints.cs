@@ -11,8 +11,8 @@ using Parley.Server.Team;
 namespace Parley.Server.Channels.Widget;
 
 /// <summary>
-/// The widget's public surface: the launcher script, the chat frame, its public config, visitors' uploads, and files
-/// for those who may see them. Hub: <see cref="VisitorHub"/>.
+/// The widget's public surface: the launcher script, the chat frame, its public config and visitors' uploads. Hub:
+/// <see cref="VisitorHub"/>. Files are downloaded from <see cref="Files.FilesApi"/>.
 /// </summary>
 public static class WidgetEndpoints
 {
@@ -29,8 +29,6 @@ public static class WidgetEndpoints
         visitor.MapGet("/config", Config).WithSummary("The widget's public settings. Answers 403 to a page whose origin the widget does not allow.");
         visitor.MapPost("/attachments", Upload).DisableAntiforgery().RequireRateLimiting(WidgetRateLimits.UploadsPolicy)
             .WithSummary($"A visitor's file (multipart field 'file', visitor token in {VisitorHeader}); at most 10 MB, images and documents only.");
-        app.MapGet("/api/v1/files/{id:guid}", Download).WithTags("Widget (visitor)")
-            .WithSummary($"An attachment, for the team members who see its conversation, or for its visitor ({VisitorHeader}).");
         return app;
     }
 
@@ -70,43 +68,6 @@ public static class WidgetEndpoints
         await using var content = file.OpenReadStream();
         var stored = await files.SaveAsync(channel.CompanyId, visitor, file.FileName, content, file.Length, time.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Created(stored.Url, new { id = stored.Id, fileName = stored.FileName, contentType = stored.ContentType, size = stored.Size, url = stored.Url });
-    }
-
-    private static async Task<IResult> Download(
-        Guid id, HttpContext http, ParleyDbContext db, WidgetFiles files, VisitorTokens tokens, CurrentMember me, CancellationToken ct)
-    {
-        var file = await files.FindAsync(id, ct);
-        if (file is null || !await MaySeeAsync(file, http, db, tokens, me, ct)) return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "File not found.");
-
-        // Never rendered as a page of this site, whatever its bytes are.
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; sandbox";
-        http.Response.Headers.CacheControl = "private, max-age=3600";
-        return TypedResults.File(files.OpenRead(file), file.ContentType, WidgetFiles.IsImage(file.ContentType) ? null : file.FileName);
-    }
-
-    /// <summary>The uploader while the file is unattached; afterwards the conversation's visitor and the team members who see it.</summary>
-    private static async Task<bool> MaySeeAsync(StoredFile file, HttpContext http, ParleyDbContext db, VisitorTokens tokens, CurrentMember me, CancellationToken ct)
-    {
-        if (http.Request.Headers.ContainsKey(VisitorHeader))
-        {
-            if (tokens.Read(http.Request.Headers[VisitorHeader], file.ChannelId) is not { } visitor) return false;
-            if (file.OwnerExternalId == visitor.ExternalId) return true;
-            var clientId = await VisitorHistory.ClientIdAsync(db, visitor, ct);
-            return file.ConversationId is { } cid && clientId is not null && await db.Conversations.AnyAsync(c => c.Id == cid && c.ClientId == clientId, ct);
-        }
-
-        if (http.User.Identity?.IsAuthenticated != true || file.ConversationId is not { } conversationId) return false;
-        try
-        {
-            var member = await me.GetAsync(http.User, ct);
-            await ConversationsApi.VisibleAsync(db, member, conversationId, ct);
-            return true;
-        }
-        catch (RuleViolationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>The chat frame. Its CSP frame-ancestors makes the browser refuse to show it inside a page the widget does not allow.</summary>

@@ -1,24 +1,40 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Parley.Domain.Common;
 using Parley.Domain.Messages;
+using Parley.Domain.Team;
 
 namespace Parley.Server.Channels.Widget;
 
-/// <summary>A stored upload and who may see it: its uploader until it is attached, then whoever may see its conversation.</summary>
+/// <summary>
+/// A stored upload and who may see it: its uploader until it is attached (a visitor, or for a team member's upload the
+/// members of the company), then whoever may see its conversation. <see cref="TeamOnly"/>: it went out in a private
+/// note only, so the conversation's visitor may not open it.
+/// </summary>
 public sealed record StoredFile(
-    Guid Id, Guid CompanyId, Guid ChannelId, string OwnerExternalId, Guid? ConversationId, string FileName, string ContentType, long Size, DateTime CreatedAt)
+    Guid Id, Guid CompanyId, Guid? ChannelId, string? OwnerExternalId, Guid? ConversationId, string FileName, string ContentType, long Size, DateTime CreatedAt,
+    Guid? UploadedById = null, bool TeamOnly = false)
 {
     public string Url => WidgetFiles.UrlOf(Id);
 
     public Attachment ToAttachment() => new(FileName, ContentType, Size, Url);
 }
 
+/// <summary>Why a file may not be stored; each caller words it in its own language.</summary>
+public enum FileRefusal
+{
+    Empty,
+    TooLarge,
+    TypeNotAllowed,
+}
+
 /// <summary>
-/// Visitors' attachments on disk (<c>Parley:Widget:FilesPath</c>, default ./data/files): the bytes and a small JSON
-/// description side by side. The type comes from an allow-list of extensions, never from what the browser claims.
+/// Attachments on disk (<c>Parley:Widget:FilesPath</c>, default ./data/files): visitors' uploads and the team's
+/// (<c>POST /api/v1/files</c>), the bytes and a small JSON description side by side. The type comes from an allow-list
+/// of extensions, never from what the browser claims.
 /// </summary>
-public sealed class WidgetFiles(IOptions<WidgetOptions> options)
+public sealed partial class WidgetFiles(IOptions<WidgetOptions> options)
 {
     public const long MaxBytes = 10 * 1024 * 1024;
     public const int MaxPerMessage = 5;
@@ -46,23 +62,51 @@ public sealed class WidgetFiles(IOptions<WidgetOptions> options)
 
     public static string UrlOf(Guid id) => $"/api/v1/files/{id:N}";
 
+    /// <summary>The folder the files live in (the link key is kept there too).</summary>
+    public string Root => _root;
+
     public static bool IsImage(string contentType) => contentType.StartsWith("image/", StringComparison.Ordinal);
 
     /// <summary>The refusal a person understands, or null when the file may be stored.</summary>
-    public static string? Refusal(string fileName, long size)
+    public static string? Refusal(string fileName, long size) => Check(fileName, size) switch
     {
-        if (size == 0) return "The file is empty.";
-        if (size > MaxBytes) return $"The file is too large: {size / 1024.0 / 1024.0:0.#} MB. Files can be at most 10 MB.";
-        if (!AllowedTypes.ContainsKey(Path.GetExtension(fileName)))
-            return "This type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument and ZIP.";
+        FileRefusal.Empty => "The file is empty.",
+        FileRefusal.TooLarge => $"The file is too large: {size / 1024.0 / 1024.0:0.#} MB. Files can be at most 10 MB.",
+        FileRefusal.TypeNotAllowed => "This type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument and ZIP.",
+        _ => null,
+    };
+
+    public static FileRefusal? Check(string fileName, long size)
+    {
+        if (size == 0) return FileRefusal.Empty;
+        if (size > MaxBytes) return FileRefusal.TooLarge;
+        if (!AllowedTypes.ContainsKey(Path.GetExtension(fileName))) return FileRefusal.TypeNotAllowed;
         return null;
     }
 
-    public async Task<StoredFile> SaveAsync(Guid companyId, Visitor visitor, string fileName, Stream content, long size, DateTime now, CancellationToken ct)
+    public Task<StoredFile> SaveAsync(Guid companyId, Visitor visitor, string fileName, Stream content, long size, DateTime now, CancellationToken ct) =>
+        SaveAsync(new StoredFile(Guid.NewGuid(), companyId, visitor.ChannelId, visitor.ExternalId, null, fileName, "", size, now), content, ct);
+
+    /// <summary>A team member's upload: free for the company's members to attach until it is sent.</summary>
+    public Task<StoredFile> SaveAsync(TeamMember member, string fileName, Stream content, long size, DateTime now, CancellationToken ct) =>
+        SaveAsync(new StoredFile(Guid.NewGuid(), member.CompanyId, null, null, null, fileName, "", size, now, UploadedById: member.Id), content, ct);
+
+    private async Task<StoredFile> SaveAsync(StoredFile upload, Stream content, CancellationToken ct)
     {
+        if (Check(upload.FileName, upload.Size) is { } refused)
+        {
+            var code = refused switch
+            {
+                FileRefusal.Empty => RefusalCodes.FileEmpty,
+                FileRefusal.TooLarge => RefusalCodes.FileTooLarge,
+                _ => RefusalCodes.FileTypeNotAllowed,
+            };
+            throw new RuleViolationException(Decision.Invalid(code, Refusal(upload.FileName, upload.Size)!, ("name", upload.FileName)));
+        }
+
         Directory.CreateDirectory(_root);
-        var name = SafeName(fileName);
-        var file = new StoredFile(Guid.NewGuid(), companyId, visitor.ChannelId, visitor.ExternalId, null, name, AllowedTypes[Path.GetExtension(name)], size, now);
+        var name = SafeName(upload.FileName);
+        var file = upload with { FileName = name, ContentType = AllowedTypes[Path.GetExtension(name)] };
         await using (var target = File.Create(DataPath(file.Id)))
         {
             await content.CopyToAsync(target, ct);
@@ -81,6 +125,15 @@ public sealed class WidgetFiles(IOptions<WidgetOptions> options)
     }
 
     public Stream OpenRead(StoredFile file) => File.OpenRead(DataPath(file.Id));
+
+    /// <summary>The stored file behind one of our attachment URLs, if it belongs to the company (for channel senders).</summary>
+    public async Task<StoredFile?> FindByUrlAsync(Guid companyId, string url, CancellationToken ct)
+    {
+        var match = UrlPattern().Match(url);
+        if (!match.Success || !Guid.TryParseExact(match.Groups[1].Value, "N", out var id)) return null;
+        var file = await FindAsync(id, ct);
+        return file?.CompanyId == companyId ? file : null;
+    }
 
     /// <summary>The visitor's own uploads that are still free (or already on this message's conversation) become attachments.</summary>
     public async Task<List<StoredFile>> ClaimAsync(Visitor visitor, IReadOnlyList<Guid> ids, CancellationToken ct)
@@ -104,6 +157,41 @@ public sealed class WidgetFiles(IOptions<WidgetOptions> options)
         foreach (var file in files.Where(f => f.ConversationId is null)) await WriteMetaAsync(file with { ConversationId = conversationId }, ct);
     }
 
+    /// <summary>
+    /// The files a team member attaches to a message in a conversation: the company's own team uploads not yet sent,
+    /// or files already in this very conversation. Anything else (unknown, another company's, a visitor's upload, a
+    /// file of another conversation) is refused with one answer, so that ids cannot be probed.
+    /// </summary>
+    public async Task<List<StoredFile>> ClaimAsync(TeamMember member, Guid conversationId, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count > MaxPerMessage) throw new RuleViolationException(Decision.Invalid(RefusalCodes.TooManyFiles, $"At most {MaxPerMessage} files per message.", ("max", MaxPerMessage)));
+        var files = new List<StoredFile>();
+        foreach (var id in ids.Distinct())
+        {
+            var file = await FindAsync(id, ct);
+            var free = file is { UploadedById: not null, ConversationId: null };
+            if (file is null || file.CompanyId != member.CompanyId || !(free || file.ConversationId == conversationId))
+                throw new RuleViolationException(Decision.Invalid(RefusalCodes.FileNotFound, $"The attached file {id} was not found; upload it again."));
+            files.Add(file);
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// The files now belong to the conversation: its team members may open them, and so may its visitor unless they
+    /// went out in a private note only. Done before the message is announced, so that nobody is refused a file they were just shown.
+    /// </summary>
+    public async Task AttachAsync(IEnumerable<StoredFile> files, Guid conversationId, Guid channelId, bool privateNote, CancellationToken ct)
+    {
+        foreach (var file in files)
+        {
+            var teamOnly = file.ConversationId is null ? privateNote : file.TeamOnly && privateNote;
+            if (file.ConversationId == conversationId && file.TeamOnly == teamOnly) continue;
+            await WriteMetaAsync(file with { ConversationId = conversationId, ChannelId = file.ChannelId ?? channelId, TeamOnly = teamOnly }, ct);
+        }
+    }
+
     private async Task WriteMetaAsync(StoredFile file, CancellationToken ct)
     {
         var temp = MetaPath(file.Id) + ".tmp";
@@ -123,4 +211,7 @@ public sealed class WidgetFiles(IOptions<WidgetOptions> options)
         if (cleaned.Length > 150) cleaned = cleaned[..(150 - Path.GetExtension(cleaned).Length)] + Path.GetExtension(cleaned);
         return cleaned.Length == 0 ? "file" + Path.GetExtension(fileName) : cleaned;
     }
+
+    [GeneratedRegex(@"^/api/v1/files/([0-9a-f]{32})$")]
+    private static partial Regex UrlPattern();
 }

@@ -1,4 +1,4 @@
-// The console's small browser side: sound and notifications, keyboard shortcuts, the composer's Enter key,
+// The console's small browser side: sound and notifications, keyboard shortcuts, the composer's Enter key and files,
 // loading more chats on scroll, sign-out, and Blazor's start with a patient reconnect (the banner shows meanwhile).
 (() => {
   const mutedKey = 'parley.muted';
@@ -67,6 +67,34 @@
         if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) e.preventDefault();
         if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && textarea.dataset.picker === 'open') e.preventDefault();
       });
+    },
+    // The paperclip opens the composer's hidden file input (Blazor's InputFile reads it) in the click itself, as a
+    // browser opens a file chooser only during a person's gesture; files dropped on the composer go to the same input.
+    // The input is looked up each time: Blazor may render it anew when the chat changes hands.
+    composerFiles: (zone) => {
+      if (zone.dataset.files === 'ready') return;
+      const input = () => zone.querySelector('input[type=file]');
+      const carriesFiles = (e) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+      zone.addEventListener('click', (e) => {
+        if (e.target instanceof Element && e.target.closest('[data-attach]')) input()?.click();
+      });
+      zone.addEventListener('dragover', (e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        zone.classList.add('dropping');
+      });
+      zone.addEventListener('dragleave', (e) => {
+        if (!zone.contains(e.relatedTarget)) zone.classList.remove('dropping');
+      });
+      zone.addEventListener('drop', (e) => {
+        zone.classList.remove('dropping');
+        const target = input();
+        if (!target || !carriesFiles(e) || e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        target.files = e.dataTransfer.files;
+        target.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      zone.dataset.files = 'ready';
     },
     // Muting is kept in the browser, so it holds across reloads and for every open console tab.
     alert: (title, body, tag) => {
