@@ -1,10 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Data;
-using Parley.Domain.Companies;
-using Parley.Domain.Team;
-using Parley.Server.Team;
 using Parley.Server.Tests.Infrastructure;
 using static Parley.Server.Tests.Infrastructure.Api;
 
@@ -56,7 +51,7 @@ public abstract class ConversationSearchTests<TApp>(TApp app) : IClassFixture<TA
     {
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
-        using var rival = await SecondCompanyOwnerAsync();
+        using var rival = await app.RivalOwnerAsync();
         using var anonymous = app.CreateClient();
         var ours = await CreateApiChannelAsync(owner, hook.Url, "Search ours");
         var theirs = await CreateApiChannelAsync(rival, hook.Url, "Search theirs");
@@ -85,25 +80,6 @@ public abstract class ConversationSearchTests<TApp>(TApp app) : IClassFixture<TA
 
         Assert.Equal(new[] { managers, waiting }.Order(), found.Order());
         Assert.Equal(new[] { managers, owners, waiting }.Order(), (await SearchAsync(owner, "кат-вело")).Order());
-    }
-
-    private async Task<HttpClient> SecondCompanyOwnerAsync()
-    {
-        var email = $"owner-{Guid.NewGuid():N}@rival.test";
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
-            var now = app.Time.GetUtcNow().UtcDateTime;
-            var company = new Company { Name = "Rival Ltd", CreatedAt = now };
-            var member = new TeamMember { CompanyId = company.Id, Email = email, Name = "Rita Rival", Role = Role.Owner, CreatedAt = now };
-            db.Companies.Add(company);
-            db.TeamMembers.Add(member);
-            await db.SaveChangesAsync();
-            var result = await scope.ServiceProvider.GetRequiredService<SignIn>().CreateAccountAsync(member, ParleyApp.Password);
-            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
-        }
-
-        return await app.SignInAsync(email);
     }
 }
 

@@ -17,7 +17,7 @@ public abstract class FilesApiTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         using var manager = await app.SignInAsync(ParleyApp.ManagerEmail);
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
-        using var rival = await RivalOwnerAsync(app);
+        using var rival = await app.RivalOwnerAsync();
         using var anonymous = app.CreateClient();
 
         var response = await UploadAsync(manager, "../Прайс 2026.png", Png);
@@ -99,7 +99,7 @@ public abstract class FilesApiTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
-        using var rival = await RivalOwnerAsync(app);
+        using var rival = await app.RivalOwnerAsync();
         using var anonymous = app.CreateClient();
         var channel = await CreateApiChannelAsync(owner, hook.Url);
         var (conversationId, _) = await ClientSaysAsync(anonymous, channel, "ids-" + Guid.NewGuid().ToString("N")[..8], "Привіт");

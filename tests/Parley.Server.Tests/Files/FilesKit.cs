@@ -3,11 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Data;
-using Parley.Domain.Companies;
-using Parley.Domain.Team;
-using Parley.Server.Team;
 using Parley.Server.Tests.Infrastructure;
 using static Parley.Server.Tests.Infrastructure.Api;
 
@@ -45,26 +40,6 @@ internal static class FilesKit
         var response = await SendAsync(member, conversationId, text, attachmentIds);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await Json(response);
-    }
-
-    /// <summary>A second company with its own owner, created the way an installation would: entities plus a sign-in account.</summary>
-    public static async Task<HttpClient> RivalOwnerAsync(ParleyApp app)
-    {
-        var email = $"owner-{Guid.NewGuid():N}@rival.test";
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
-            var now = app.Time.GetUtcNow().UtcDateTime;
-            var company = new Company { Name = "Rival Ltd", CreatedAt = now };
-            var member = new TeamMember { CompanyId = company.Id, Email = email, Name = "Rita Rival", Role = Role.Owner, CreatedAt = now };
-            db.Companies.Add(company);
-            db.TeamMembers.Add(member);
-            await db.SaveChangesAsync();
-            var result = await scope.ServiceProvider.GetRequiredService<SignIn>().CreateAccountAsync(member, ParleyApp.Password);
-            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
-        }
-
-        return await app.SignInAsync(email);
     }
 
     /// <summary>Tampers with a signed link's last signature digit.</summary>

@@ -7,6 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Parley.Data;
+using Parley.Domain.Companies;
+using Parley.Domain.Team;
+using Parley.Server.Team;
 
 namespace Parley.Server.Tests.Infrastructure;
 
@@ -90,6 +94,26 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>An HTTP client signed in with a personal API token of the given member.</summary>
+    /// <summary>A second company with its own owner, created the way an installation would: entities plus a sign-in account.</summary>
+    public async Task<HttpClient> RivalOwnerAsync()
+    {
+        var email = $"owner-{Guid.NewGuid():N}@rival.test";
+        using (var scope = Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            var now = Time.GetUtcNow().UtcDateTime;
+            var company = new Company { Name = "Rival Ltd", CreatedAt = now };
+            var member = new TeamMember { CompanyId = company.Id, Email = email, Name = "Rita Rival", Role = Role.Owner, CreatedAt = now };
+            db.Companies.Add(company);
+            db.TeamMembers.Add(member);
+            await db.SaveChangesAsync();
+            var result = await scope.ServiceProvider.GetRequiredService<SignIn>().CreateAccountAsync(member, Password);
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+
+        return await SignInAsync(email);
+    }
+
     public async Task<HttpClient> SignInAsync(string email, string password = Password)
     {
         var token = await TokenAsync(email, password);

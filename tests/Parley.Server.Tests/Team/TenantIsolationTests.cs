@@ -1,12 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Data;
 using Parley.Domain.Companies;
-using Parley.Domain.Team;
-using Parley.Server.Team;
 using Parley.Server.Tests.Infrastructure;
 using static Parley.Server.Tests.Infrastructure.Api;
 
@@ -19,26 +14,6 @@ public abstract class TenantIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
     private sealed record DemoData(
         ApiChannel Channel, string ConversationId, string ClientId, string MessageId, string TopicId, string TagId, string QuickReplyId, string MemberId,
         string[] Secrets);
-
-    /// <summary>A second company with its own owner, created the way an installation would: entities plus a sign-in account.</summary>
-    private async Task<HttpClient> SecondCompanyOwnerAsync()
-    {
-        var email = $"owner-{Guid.NewGuid():N}@rival.test";
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
-            var now = app.Time.GetUtcNow().UtcDateTime;
-            var company = new Company { Name = "Rival Ltd", CreatedAt = now };
-            var member = new TeamMember { CompanyId = company.Id, Email = email, Name = "Rita Rival", Role = Role.Owner, CreatedAt = now };
-            db.Companies.Add(company);
-            db.TeamMembers.Add(member);
-            await db.SaveChangesAsync();
-            var result = await scope.ServiceProvider.GetRequiredService<SignIn>().CreateAccountAsync(member, ParleyApp.Password);
-            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
-        }
-
-        return await app.SignInAsync(email);
-    }
 
     private async Task<DemoData> DemoCompanyDataAsync(HttpClient owner, WebhookReceiver hook)
     {
@@ -81,7 +56,7 @@ public abstract class TenantIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
         var data = await DemoCompanyDataAsync(owner, hook);
-        using var rival = await SecondCompanyOwnerAsync();
+        using var rival = await app.RivalOwnerAsync();
         var rivalId = await MemberIdAsync(rival);
         var c = $"/api/v1/conversations/{data.ConversationId}";
         var cl = $"/api/v1/clients/{data.ClientId}";
@@ -154,7 +129,7 @@ public abstract class TenantIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
         var data = await DemoCompanyDataAsync(owner, hook);
-        using var rival = await SecondCompanyOwnerAsync();
+        using var rival = await app.RivalOwnerAsync();
 
         foreach (var url in new[]
         {
@@ -190,7 +165,7 @@ public abstract class TenantIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
         var data = await DemoCompanyDataAsync(owner, hook);
-        using var rival = await SecondCompanyOwnerAsync();
+        using var rival = await app.RivalOwnerAsync();
         using var anonymous = app.CreateClient();
         var rivalChannel = await CreateApiChannelAsync(rival, hook.Url, "Rival shop");
         var (rivalConversation, _) = await ClientSaysAsync(anonymous, rivalChannel, "rival-client-" + Guid.NewGuid().ToString("N")[..8], "Hi rival");
@@ -217,7 +192,7 @@ public abstract class TenantIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         await using var hook = await WebhookReceiver.StartAsync();
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
         var data = await DemoCompanyDataAsync(owner, hook);
-        using var rival = await SecondCompanyOwnerAsync();
+        using var rival = await app.RivalOwnerAsync();
         var rivalChannel = await CreateApiChannelAsync(rival, hook.Url, "Rival shop");
         using var anonymous = app.CreateClient();
         var before = await GetJsonAsync(owner, "/api/v1/conversations/counts");
