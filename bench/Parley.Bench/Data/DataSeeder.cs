@@ -76,7 +76,7 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
         var ids = Enumerable.Range(0, plan.Managers).Select(_ => Guid.CreateVersion7()).ToArray();
         await db.WriteAsync("TeamMembers",
             ["Id", "Email", "Name", "Role", "IsActive", "Presence", "OnShift", "AllowedChannelIds", "ShiftSchedule", "CreatedAt", "CompanyId"],
-            ids.Select((id, i) => new object?[] { id, $"bench-manager-{i}@demo.local", $"Bench Manager {i}", "Manager", true, "Online", false, Array.Empty<Guid>(), "[]", _now, company.Id }),
+            ids.Select((id, i) => new object?[] { id, $"data-manager-{i}@demo.local", $"Data Manager {i}", "Manager", true, "Online", false, Array.Empty<Guid>(), "[]", _now, company.Id }),
             CancellationToken.None);
         return ids;
     }
