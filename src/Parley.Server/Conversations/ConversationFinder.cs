@@ -47,9 +47,16 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         var visible = Filtered(member, filter with { Folder = null }, TimeZones.Find(company.TimeZone));
         var counts = await CountAsync(member, filter, visible, ct);
 
-        var query = filter.Folder is { } folder ? visible.Where(c => c.Folder == folder) : visible;
+        // One folder is filtered on its own: the Manager role's view of a folder other than New is then a plain
+        // assignee range of the inbox index instead of an OR the planner cannot read in index order.
+        var query = filter.Folder is null ? visible : Filtered(member, filter, TimeZones.Find(company.TimeZone));
         if (DecodeCursor(cursor) is var (at, id))
-            query = query.Where(c => c.LastMessageAt < at || (c.LastMessageAt == at && c.Id.CompareTo(id) < 0));
+        {
+            // The first condition is implied by the second; it is there because it is a range the index can seek to.
+            query = query.Where(c => c.LastMessageAt <= at)
+                .Where(c => c.LastMessageAt < at || (c.LastMessageAt == at && c.Id.CompareTo(id) < 0));
+        }
+
         var rows = await query
             .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id)
             .Take(limit + 1)
@@ -95,7 +102,11 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var q = db.Conversations.AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
-            q = q.Where(c => c.AssigneeId == member.Id || (c.Folder == Folder.New && c.AssigneeId == null));
+        {
+            q = f.Folder is null or Folder.New
+                ? q.Where(c => c.AssigneeId == member.Id || (c.Folder == Folder.New && c.AssigneeId == null))
+                : q.Where(c => c.AssigneeId == member.Id);
+        }
 
         if (f.Folder is { } folder) q = q.Where(c => c.Folder == folder);
         if (f.ClientId is { } clientId) q = q.Where(c => c.ClientId == clientId);
