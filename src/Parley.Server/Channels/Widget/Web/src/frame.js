@@ -352,9 +352,11 @@ function customerData() {
   return c;
 }
 
+// The server's words for a refused action, without the kind and code it puts first for programs
+// ("Invalid [too_many_files]: At most 5 files per message." shows as "At most 5 files per message.").
 function hubError(e) {
   const match = /HubException: ([\s\S]*)$/.exec((e && e.message) || '');
-  return match ? match[1] : null;
+  return match ? match[1].replace(/^(?:Forbidden|Conflict|Invalid|NotFound)(?: \[[a-z0-9_]+\])?: /, '') : null;
 }
 
 function problem(e) {
