@@ -365,7 +365,7 @@ public sealed class ConsoleText
         ("refusal.client_manager_owner_or_supervisor_only", "Змінити менеджера клієнта може лише власник або супервайзер.", "Only an owner or a supervisor may change a client's manager."),
         ("refusal.no_conversation_to_answer", "У цього клієнта немає чату, в якому можна відповісти.", "This client has no conversation to answer in."),
         ("refusal.unknown_button", "Невідома кнопка «{payload}».", "Unknown button payload '{payload}'."),
-        ("refusal.too_many_files", "Не більше {max} файлів в одному повідомленні.", "At most {max} files per message."),
+        ("refusal.too_many_files", "Щонайбільше {max} файлів в одному повідомленні.", "At most {max} files per message."),
         ("refusal.file_not_found", "Вкладений файл не знайдено; завантажте його ще раз.", "An attached file was not found; upload it again."),
         ("refusal.file_empty", "{name}: файл порожній.", "{name}: the file is empty."),
         ("refusal.file_too_large", "{name}: файл більший за 10 МБ.", "{name}: the file is larger than 10 MB."),
@@ -390,11 +390,6 @@ public sealed class ConsoleText
         ("attach.remove", "Прибрати файл {0}", "Remove the file {0}"),
         ("attach.uploading", "Завантаження файлу…", "Uploading the file…"),
         ("attach.drop", "Відпустіть, щоб прикріпити", "Drop to attach"),
-        ("attach.error.empty", "{0}: файл порожній.", "{0}: the file is empty."),
-        ("attach.error.tooLarge", "{0}: файл більший за 10 МБ.", "{0}: the file is larger than 10 MB."),
-        ("attach.error.type", "{0}: такий файл не можна надіслати. Можна: зображення (PNG, JPEG, GIF, WebP), PDF, текст, CSV, Word, Excel, OpenDocument, ZIP.",
-            "{0}: this type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument, ZIP."),
-        ("attach.error.tooMany", "Щонайбільше {0} файлів в одному повідомленні.", "At most {0} files per message."),
         ("attach.error.failed", "{0}: не вдалося завантажити файл. Спробуйте ще раз.", "{0}: the file could not be uploaded. Try again."),
     ];
 

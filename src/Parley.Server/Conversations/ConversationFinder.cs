@@ -44,12 +44,13 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     public async Task<ConversationPage> ListAsync(TeamMember member, ConversationFilter filter, string? cursor, int limit, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        var visible = Filtered(member, filter with { Folder = null }, TimeZones.Find(company.TimeZone));
+        var zone = TimeZones.Find(company.TimeZone);
+        var visible = Filtered(member, filter with { Folder = null }, zone);
         var counts = await CountAsync(member, filter, visible, ct);
 
         // One folder is filtered on its own: the Manager role's view of a folder other than New is then a plain
         // assignee range of the inbox index instead of an OR the planner cannot read in index order.
-        var query = filter.Folder is null ? visible : Filtered(member, filter, TimeZones.Find(company.TimeZone));
+        var query = filter.Folder is null ? visible : Filtered(member, filter, zone);
         if (DecodeCursor(cursor) is var (at, id))
         {
             // The first condition is implied by the second; it is there because it is a range the index can seek to.

@@ -41,16 +41,20 @@ public static class FilesApi
         var file = http.Request.HasFormContentType ? (await http.Request.ReadFormAsync(ct)).Files.GetFile("file") : null;
         if (file is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["file"] = ["Send the file as multipart/form-data in the field 'file'."] }, title: "The request has invalid fields.");
-        if (WidgetFiles.Refusal(file.FileName, file.Length) is { } refusal)
-        {
-            var status = file.Length > WidgetFiles.MaxBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
-            return TypedResults.Problem(statusCode: status, title: "The file cannot be sent.", detail: refusal,
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [refusal] } });
-        }
+        if (Refused(file) is { } refused) return refused;
 
         await using var content = file.OpenReadStream();
         var stored = UploadedFile.From(await files.SaveAsync(member, file.FileName, content, file.Length, time.GetUtcNow().UtcDateTime, ct));
         return TypedResults.Created(stored.Url, stored);
+    }
+
+    /// <summary>An upload the store would refuse, as the ProblemDetails both upload endpoints answer (413 when too large).</summary>
+    internal static ProblemHttpResult? Refused(IFormFile file)
+    {
+        if (WidgetFiles.Refuse(file.FileName, file.Length) is not { Reason: { } reason } refusal) return null;
+        var status = file.Length > WidgetFiles.MaxBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+        return TypedResults.Problem(statusCode: status, title: "The file cannot be sent.", detail: reason,
+            extensions: new Dictionary<string, object?> { ["code"] = refusal.Code, ["errors"] = new Dictionary<string, string[]> { ["file"] = [reason] } });
     }
 
     private static async Task<IResult> Download(

@@ -58,12 +58,7 @@ public static class WidgetEndpoints
         var form = await http.Request.ReadFormAsync(ct);
         var file = form.Files.GetFile("file");
         if (file is null) return Invalid("file", "Send the file as multipart/form-data in the field 'file'.");
-        if (WidgetFiles.Refusal(file.FileName, file.Length) is { } refusal)
-        {
-            var status = file.Length > WidgetFiles.MaxBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
-            return TypedResults.Problem(statusCode: status, title: "The file cannot be sent.", detail: refusal,
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = [refusal] } });
-        }
+        if (Files.FilesApi.Refused(file) is { } refused) return refused;
 
         await using var content = file.OpenReadStream();
         var stored = await files.SaveAsync(channel.CompanyId, visitor, file.FileName, content, file.Length, time.GetUtcNow().UtcDateTime, ct);

@@ -21,14 +21,6 @@ public sealed record StoredFile(
     public Attachment ToAttachment() => new(FileName, ContentType, Size, Url);
 }
 
-/// <summary>Why a file may not be stored; each caller words it in its own language.</summary>
-public enum FileRefusal
-{
-    Empty,
-    TooLarge,
-    TypeNotAllowed,
-}
-
 /// <summary>
 /// Attachments on disk (<c>Parley:Widget:FilesPath</c>, default ./data/files): visitors' uploads and the team's
 /// (<c>POST /api/v1/files</c>), the bytes and a small JSON description side by side. The type comes from an allow-list
@@ -67,20 +59,19 @@ public sealed partial class WidgetFiles(IOptions<WidgetOptions> options)
 
     public static bool IsImage(string contentType) => contentType.StartsWith("image/", StringComparison.Ordinal);
 
-    /// <summary>The refusal a person understands, or null when the file may be stored.</summary>
-    public static string? Refusal(string fileName, long size) => Check(fileName, size) switch
+    /// <summary>Why the file may not be stored (a refusal with its code, in words a person understands), or null when it may.</summary>
+    public static Decision? Refuse(string fileName, long size)
     {
-        FileRefusal.Empty => "The file is empty.",
-        FileRefusal.TooLarge => $"The file is too large: {size / 1024.0 / 1024.0:0.#} MB. Files can be at most 10 MB.",
-        FileRefusal.TypeNotAllowed => "This type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument and ZIP.",
-        _ => null,
-    };
+        (string, object) name = ("name", fileName);
+        if (size == 0) return Decision.Invalid(RefusalCodes.FileEmpty, "The file is empty.", name);
+        if (size > MaxBytes)
+            return Decision.Invalid(RefusalCodes.FileTooLarge, $"The file is too large: {size / 1024.0 / 1024.0:0.#} MB. Files can be at most 10 MB.", name);
+        if (!AllowedTypes.ContainsKey(Path.GetExtension(fileName)))
+        {
+            return Decision.Invalid(RefusalCodes.FileTypeNotAllowed,
+                "This type of file cannot be sent. Allowed: images (PNG, JPEG, GIF, WebP), PDF, text, CSV, Word, Excel, OpenDocument and ZIP.", name);
+        }
 
-    public static FileRefusal? Check(string fileName, long size)
-    {
-        if (size == 0) return FileRefusal.Empty;
-        if (size > MaxBytes) return FileRefusal.TooLarge;
-        if (!AllowedTypes.ContainsKey(Path.GetExtension(fileName))) return FileRefusal.TypeNotAllowed;
         return null;
     }
 
@@ -93,16 +84,7 @@ public sealed partial class WidgetFiles(IOptions<WidgetOptions> options)
 
     private async Task<StoredFile> SaveAsync(StoredFile upload, Stream content, CancellationToken ct)
     {
-        if (Check(upload.FileName, upload.Size) is { } refused)
-        {
-            var code = refused switch
-            {
-                FileRefusal.Empty => RefusalCodes.FileEmpty,
-                FileRefusal.TooLarge => RefusalCodes.FileTooLarge,
-                _ => RefusalCodes.FileTypeNotAllowed,
-            };
-            throw new RuleViolationException(Decision.Invalid(code, Refusal(upload.FileName, upload.Size)!, ("name", upload.FileName)));
-        }
+        if (Refuse(upload.FileName, upload.Size) is { } refused) throw new RuleViolationException(refused);
 
         Directory.CreateDirectory(_root);
         var name = SafeName(upload.FileName);
@@ -135,21 +117,13 @@ public sealed partial class WidgetFiles(IOptions<WidgetOptions> options)
         return file?.CompanyId == companyId ? file : null;
     }
 
-    /// <summary>The visitor's own uploads that are still free (or already on this message's conversation) become attachments.</summary>
-    public async Task<List<StoredFile>> ClaimAsync(Visitor visitor, IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        if (ids.Count > MaxPerMessage) throw new RuleViolationException(Decision.Invalid(RefusalCodes.TooManyFiles, $"At most {MaxPerMessage} files per message.", ("max", MaxPerMessage)));
-        var files = new List<StoredFile>();
-        foreach (var id in ids.Distinct())
-        {
-            var file = await FindAsync(id, ct);
-            if (file is null || file.ChannelId != visitor.ChannelId || file.OwnerExternalId != visitor.ExternalId)
-                throw new RuleViolationException(Decision.Invalid(RefusalCodes.FileNotFound, "An attached file was not found; upload it again."));
-            files.Add(file);
-        }
+    /// <summary>The refusal of a message with more than <see cref="MaxPerMessage"/> files.</summary>
+    public static Decision TooManyFiles { get; } =
+        Decision.Invalid(RefusalCodes.TooManyFiles, $"At most {MaxPerMessage} files per message.", ("max", MaxPerMessage));
 
-        return files;
-    }
+    /// <summary>The visitor's own uploads that are still free (or already on this message's conversation) become attachments.</summary>
+    public Task<List<StoredFile>> ClaimAsync(Visitor visitor, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        ClaimAsync(ids, file => file.ChannelId == visitor.ChannelId && file.OwnerExternalId == visitor.ExternalId, ct);
 
     /// <summary>From now on the file belongs to the conversation: the team members who see it may open it.</summary>
     public async Task AttachAsync(IEnumerable<StoredFile> files, Guid conversationId, CancellationToken ct)
@@ -162,15 +136,19 @@ public sealed partial class WidgetFiles(IOptions<WidgetOptions> options)
     /// or files already in this very conversation. Anything else (unknown, another company's, a visitor's upload, a
     /// file of another conversation) is refused with one answer, so that ids cannot be probed.
     /// </summary>
-    public async Task<List<StoredFile>> ClaimAsync(TeamMember member, Guid conversationId, IReadOnlyList<Guid> ids, CancellationToken ct)
+    public Task<List<StoredFile>> ClaimAsync(TeamMember member, Guid conversationId, IReadOnlyList<Guid> ids, CancellationToken ct) =>
+        ClaimAsync(ids, file => file.CompanyId == member.CompanyId
+            && (file is { UploadedById: not null, ConversationId: null } || file.ConversationId == conversationId), ct);
+
+    /// <summary>The files of a message, each one the sender may attach; any other id is refused with one answer.</summary>
+    private async Task<List<StoredFile>> ClaimAsync(IReadOnlyList<Guid> ids, Func<StoredFile, bool> mayAttach, CancellationToken ct)
     {
-        if (ids.Count > MaxPerMessage) throw new RuleViolationException(Decision.Invalid(RefusalCodes.TooManyFiles, $"At most {MaxPerMessage} files per message.", ("max", MaxPerMessage)));
+        if (ids.Count > MaxPerMessage) throw new RuleViolationException(TooManyFiles);
         var files = new List<StoredFile>();
         foreach (var id in ids.Distinct())
         {
             var file = await FindAsync(id, ct);
-            var free = file is { UploadedById: not null, ConversationId: null };
-            if (file is null || file.CompanyId != member.CompanyId || !(free || file.ConversationId == conversationId))
+            if (file is null || !mayAttach(file))
                 throw new RuleViolationException(Decision.Invalid(RefusalCodes.FileNotFound, $"The attached file {id} was not found; upload it again."));
             files.Add(file);
         }
