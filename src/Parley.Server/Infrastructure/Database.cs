@@ -24,8 +24,8 @@ public static class Database
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             connectionString = PrepareSqlite(connectionString);
-            services.AddDbContext<ParleyDbContext, SqliteParleyDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance));
-            services.AddDbContextFactory<SqliteParleyDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance), ServiceLifetime.Scoped);
+            services.AddDbContext<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString));
+            services.AddDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString), ServiceLifetime.Scoped);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
         }
         else
@@ -44,6 +44,11 @@ public static class Database
         await db.Database.MigrateAsync();
     }
 
+    private static void UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString)
+            .AddInterceptors(SqlitePragmas.Instance)
+            .UseSqliteBareConnection();
+
     private static string PrepareSqlite(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
@@ -53,7 +58,9 @@ public static class Database
             if (directory is not null) Directory.CreateDirectory(directory);
         }
 
-        builder.ForeignKeys = true;
+        // Foreign keys are switched on once per native connection (SqlitePragmas); the connection string's
+        // "Foreign Keys" would run the pragma again on every open of a pooled connection, that is on every query.
+        builder.ForeignKeys = null;
         builder.Pooling = true;
         return builder.ToString();
     }
