@@ -56,6 +56,7 @@ services.AddSingleton(TimeProvider.System);
 services.AddScoped<CurrentMember>();
 services.AddScoped<SignIn>();
 services.AddScoped<ConversationService>();
+services.AddSingleton<WriterQueues>();
 services.AddScoped<ConversationFinder>();
 services.AddScoped<ClientMessageService>();
 services.AddScoped<ClientService>();

@@ -34,12 +34,13 @@ public sealed record InboundResult(Guid ConversationId, Guid? MessageId, bool Du
 /// The client side of the one path (PRODUCT.md rule 1): find or create the client, append to the open conversation
 /// or start a new one, handle button answers. Every channel adapter calls this.
 /// </summary>
-public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, TimeProvider time)
+public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, WriterQueues writers, TimeProvider time)
 {
     private const int MaxAttempts = 5;
 
     public async Task<InboundResult> ReceiveAsync(Channel channel, InboundMessage inbound, CancellationToken ct = default)
     {
+        using var turn = await writers.EnterAsync(channel.Id, inbound.ExternalClientId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -58,8 +59,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     private async Task<InboundResult> ReceiveOnceAsync(Channel channel, InboundMessage inbound, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var company = await db.Companies.FirstAsync(c => c.Id == channel.CompanyId, ct);
-        var client = await FindOrCreateClientAsync(channel, inbound, now, ct);
+        var (company, client) = await FindOrCreateClientAsync(channel, inbound, now, ct);
 
         if (inbound.ClientMessageId is { } cmid)
         {
@@ -160,12 +160,14 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         return new InboundResult(conversation.Id, message.Id, false);
     }
 
-    private async Task<Client> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
+    /// <summary>The client by its address on the channel, read with its company in one query (the common case).</summary>
+    private async Task<(Company, Client)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        var known = await db.Clients
+        var found = await db.Clients
             .Where(c => db.ClientIdentities.Any(i => i.ClientId == c.Id && i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId))
+            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new { Client = c, Company = company })
             .FirstOrDefaultAsync(ct);
-        if (known is not null)
+        if (found is { Client: var known })
         {
             // Channels tell us more over time (a name typed later, a language); never overwrite what a manager typed.
             known.Name ??= inbound.Name;
@@ -173,8 +175,10 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             known.PhotoUrl ??= inbound.PhotoUrl;
             known.Language ??= Languages.Normalize(inbound.Language);
             known.IsVerified |= inbound.Verified;
-            return known;
+            return (found.Company, known);
         }
+
+        var company = await db.Companies.FirstAsync(c => c.Id == channel.CompanyId, ct);
 
         var client = new Client
         {
@@ -195,7 +199,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             CreatedAt = now,
         });
         db.Clients.Add(client);
-        return client;
+        return (company, client);
     }
 
     private static Conversation NewConversation(Company company, Client client, Channel channel, InboundMessage inbound) => new()

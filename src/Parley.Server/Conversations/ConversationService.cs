@@ -15,7 +15,7 @@ namespace Parley.Server.Conversations;
 /// Every team action on a conversation — accept, send, finish, transfer, reopen, edit, delete, topics, read —
 /// as the one path that the REST API, the team hub, the console and the channel adapters call.
 /// </summary>
-public sealed class ConversationService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, WidgetFiles files, TimeProvider time)
+public sealed class ConversationService(ParleyDbContext db, IEventBus bus, ChannelSenders senders, WidgetFiles files, WriterQueues writers, TimeProvider time)
 {
     private const int MaxAttempts = 5;
 
@@ -200,6 +200,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     private async Task<ConversationItem> RunAsync(
         TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct, bool conflictWhenTaken = false)
     {
+        using var turn = await writers.EnterAsync(conversationId, ct);
         for (var attempt = 1; ; attempt++)
         {
             var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);

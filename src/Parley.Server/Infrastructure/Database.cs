@@ -10,6 +10,10 @@ namespace Parley.Server.Infrastructure;
 public static class Database
 {
     /// <summary>SQLite by default (a file under ./data/), PostgreSQL with Database:Provider=Postgres.</summary>
+    /// <remarks>
+    /// Contexts are pooled: every hub call and request needs one, and building a context's options and services anew
+    /// for each was a measurable share of a chat message's cost.
+    /// </remarks>
     public static IServiceCollection AddParleyDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         var provider = configuration["Database:Provider"] ?? "Sqlite";
@@ -17,15 +21,15 @@ public static class Database
 
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString));
-            services.AddDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), ServiceLifetime.Scoped);
+            services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddPooledDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString));
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<PostgresParleyDbContext>>();
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             connectionString = PrepareSqlite(connectionString);
-            services.AddDbContext<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString));
-            services.AddDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString), ServiceLifetime.Scoped);
+            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString));
+            services.AddPooledDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString));
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
         }
         else
