@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
@@ -38,13 +39,33 @@ public sealed class VisitorFanOut(IHubContext<VisitorHub> hub, IServiceScopeFact
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
-        var groups = await db.ClientIdentities.AsNoTracking()
+        var groups = await GroupsAsync(db, conversation, ct);
+        if (groups.Length == 0) return;
+        var body = await payload(db);
+        await hub.Clients.Groups(groups).SendAsync(method, body, ct);
+    }
+
+    /// <summary>
+    /// The visitor groups of the conversation's client on its channel. A client's addresses on a channel are made with
+    /// the client and never change, so they are remembered (a bounded number of clients) instead of read for every push.
+    /// </summary>
+    private async Task<string[]> GroupsAsync(ParleyDbContext db, ConversationItem conversation, CancellationToken ct)
+    {
+        var key = (conversation.ClientId, conversation.ChannelId);
+        if (_groups.TryGetValue(key, out var known)) return known;
+        var ids = await db.ClientIdentities.AsNoTracking()
             .Where(i => i.ClientId == conversation.ClientId && i.ChannelId == conversation.ChannelId)
             .Select(i => i.ExternalId).ToListAsync(ct);
-        if (groups.Count == 0) return;
-        var body = await payload(db);
-        await hub.Clients.Groups([.. groups.Select(id => new Visitor(conversation.ChannelId, id).Group)]).SendAsync(method, body, ct);
+        var groups = ids.Select(id => new Visitor(conversation.ChannelId, id).Group).ToArray();
+        if (groups.Length == 0) return groups;
+        if (_groups.Count >= MaxRemembered) _groups.Clear();
+        _groups[key] = groups;
+        return groups;
     }
+
+    private const int MaxRemembered = 50_000;
+
+    private readonly ConcurrentDictionary<(Guid ClientId, Guid ChannelId), string[]> _groups = new();
 
     private static async Task<string?> AuthorNameAsync(ParleyDbContext db, MessageDto message, CancellationToken ct) =>
         message.AuthorMemberId is { } id ? await db.TeamMembers.AsNoTracking().Where(m => m.Id == id).Select(m => m.Name).FirstOrDefaultAsync(ct) : null;
