@@ -9,6 +9,12 @@ namespace Parley.Server.Infrastructure;
 
 public static class Database
 {
+    /// <summary>
+    /// Contexts kept for reuse: enough for two cores' worth of concurrent requests. More requests at once than this
+    /// still get a context (a new one); a bigger pool would only keep more idle contexts alive after a burst.
+    /// </summary>
+    private const int PoolSize = 32;
+
     /// <summary>SQLite by default (a file under ./data/), PostgreSQL with Database:Provider=Postgres.</summary>
     /// <remarks>
     /// Contexts are pooled: every hub call and request needs one, and building a context's options and services anew
@@ -21,15 +27,15 @@ public static class Database
 
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString));
-            services.AddPooledDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), PoolSize);
+            services.AddPooledDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<PostgresParleyDbContext>>();
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             connectionString = PrepareSqlite(connectionString);
-            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString));
-            services.AddPooledDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString));
+            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
+            services.AddPooledDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
         }
         else
