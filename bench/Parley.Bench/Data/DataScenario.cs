@@ -37,6 +37,10 @@ public sealed class DataScenario : IScenario
         using var owner = await ParleyApi.SignInOwnerAsync(args, ct);
         using var manager = await ParleyApi.SignInAsync(args.Url, managerEmail, args.Get("password")!, ct);
         var firstPage = await owner.GetAsync("api/v1/conversations?folder=archived", ct);
+        // The server's own search finds the seeded messages (its search index is filled, whether seeded now or before).
+        var found = await owner.GetAsync($"api/v1/conversations?folder=archived&q={DataSeeder.SearchWord}", ct);
+        if (found["items"]?.AsArray().Count is not > 0)
+            throw new InvalidOperationException($"The server's search for '{DataSeeder.SearchWord}' found no archived conversation: is the search index filled?");
         var cursor = (string?)firstPage["nextCursor"] ?? "";
         foreach (var (name, api, path) in Measures(sample, owner, manager, cursor))
         {
