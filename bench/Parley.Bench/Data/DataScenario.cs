@@ -37,6 +37,11 @@ public sealed class DataScenario : IScenario
         using var owner = await ParleyApi.SignInOwnerAsync(args, ct);
         using var manager = await ParleyApi.SignInAsync(args.Url, managerEmail, args.Get("password")!, ct);
         var firstPage = await owner.GetAsync("api/v1/conversations?folder=archived", ct);
+        // The server's own search finds a seeded message by its order number (its search index is filled, whether seeded
+        // now or before); a rare string, so that the check stays quick at any size.
+        var found = await owner.GetAsync($"api/v1/conversations?folder={sample.Probe.Folder.ToLowerInvariant()}&q={Uri.EscapeDataString(sample.Probe.Order)}", ct);
+        if (found["items"]?.AsArray().Any(c => (Guid?)c?["id"] == sample.Probe.ConversationId) != true)
+            throw new InvalidOperationException($"The server's search for '{sample.Probe.Order}' did not find conversation {sample.Probe.ConversationId}: is the search index filled?");
         var cursor = (string?)firstPage["nextCursor"] ?? "";
         foreach (var (name, api, path) in Measures(sample, owner, manager, cursor))
         {
@@ -92,7 +97,7 @@ public sealed class DataScenario : IScenario
     }
 
     /// <summary>What the members ask about: conversations each may open (picked at random by id), and the tags.</summary>
-    private sealed record Sample(Guid[] OwnerConversations, Guid[] ManagerConversations, Guid[] TagIds)
+    private sealed record Sample(Guid[] OwnerConversations, Guid[] ManagerConversations, Guid[] TagIds, (Guid ConversationId, string Folder, string Order) Probe)
     {
         private const int Size = 300;
 
@@ -124,7 +129,15 @@ public sealed class DataScenario : IScenario
                 tags.Add(tag);
             }
 
-            return new Sample(all, own, [.. tags]);
+            // A seeded message with an order number in it, and its conversation's folder.
+            var conversation = await db.ScalarAsync<Guid>(
+                "SELECT \"ConversationId\" FROM \"Messages\" WHERE \"CompanyId\" = $1 AND \"Text\" LIKE '%#%' ORDER BY \"Id\" LIMIT 1", company.Id);
+            var text = await db.ScalarAsync<string>(
+                "SELECT \"Text\" FROM \"Messages\" WHERE \"ConversationId\" = $1 AND \"Text\" LIKE '%#%' ORDER BY \"Id\" LIMIT 1", conversation);
+            var folder = await db.ScalarAsync<string>("SELECT \"Folder\" FROM \"Conversations\" WHERE \"Id\" = $1", conversation);
+            var order = text is null ? null : System.Text.RegularExpressions.Regex.Match(text, "#[0-9]+").Value;
+            if (string.IsNullOrEmpty(order) || folder is null) throw new InvalidOperationException("No seeded message with an order number in it.");
+            return new Sample(all, own, [.. tags], (conversation, folder, order));
         }
     }
 }

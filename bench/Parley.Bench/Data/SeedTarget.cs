@@ -16,8 +16,22 @@ public interface ISeedTarget : IAsyncDisposable
 
     Task WriteAsync(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken ct);
 
-    /// <summary>Secondary indexes of a big table are dropped while it is loaded and built once at the end, far faster than row by row.</summary>
-    Task<IAsyncDisposable> WithoutIndexesAsync(string table);
+    /// <summary>
+    /// Secondary indexes of a big table (the search indexes on PostgreSQL among them) are dropped while it is loaded and
+    /// built once at the end, far faster than row by row. The returned step builds them again from their own definitions.
+    /// </summary>
+    Task<Func<Task>> DropIndexesAsync(string table);
+
+    /// <summary>
+    /// The triggers that keep derived data — the folder counts and, on SQLite, the search indexes (the DataScale migrations)
+    /// — stop firing while the tables are loaded, instead of once per row. The returned step puts exactly the same triggers
+    /// back and rebuilds that data from the loaded rows (each part timed by <paramref name="step"/>'s caller). A trigger the
+    /// seeding does not know how to make up for is refused, so nothing derived is silently left stale.
+    /// </summary>
+    Task<Func<Step, Task>> SuspendTriggersAsync(string[] tables);
+
+    /// <summary>Messages containing <paramref name="word"/>: as the search index finds them, and by reading every message.</summary>
+    Task<(long Indexed, long Scanned)> SearchMessagesAsync(string word);
 
     /// <summary>Fresh planner statistics, as a database that has been running for a while would have.</summary>
     Task AnalyzeAsync();
@@ -34,10 +48,17 @@ public interface ISeedTarget : IAsyncDisposable
     static string Quote(string name) => "\"" + name + "\"";
 }
 
+/// <summary>One named, timed part of the seeding.</summary>
+public delegate Task Step(string name, Func<Task> run);
+
 /// <summary>SQLite: prepared multi-row INSERTs in big transactions; Guids as upper-case text, times as EF Core's text format.</summary>
 public sealed class SqliteSeedTarget : ISeedTarget
 {
-    private const int RowsPerStatement = 200;
+    /// <summary>
+    /// Parameters per INSERT. SQLite finds each parameter by name in a list it scans from the start, so binding a statement
+    /// costs the square of its parameter count: 200 rows of 27 columns spent more time there than inserting.
+    /// </summary>
+    private const int ParametersPerStatement = 250;
     private const int RowsPerTransaction = 200_000;
     private readonly SqliteConnection _connection;
 
@@ -68,7 +89,8 @@ public sealed class SqliteSeedTarget : ISeedTarget
     public async Task WriteAsync(string table, string[] columns, IEnumerable<object?[]> rows, CancellationToken ct)
     {
         SqliteCommand? full = null;
-        var batch = new List<object?[]>(RowsPerStatement);
+        var rowsPerStatement = Math.Max(1, ParametersPerStatement / columns.Length);
+        var batch = new List<object?[]>(rowsPerStatement);
         var inTransaction = 0;
         var transaction = _connection.BeginTransaction();
         try
@@ -76,11 +98,11 @@ public sealed class SqliteSeedTarget : ISeedTarget
             foreach (var row in rows)
             {
                 batch.Add(row);
-                if (batch.Count < RowsPerStatement) continue;
-                full ??= Insert(table, columns, RowsPerStatement, transaction);
+                if (batch.Count < rowsPerStatement) continue;
+                full ??= Insert(table, columns, rowsPerStatement, transaction);
                 await RunAsync(full, batch, ct);
                 batch.Clear();
-                if ((inTransaction += RowsPerStatement) < RowsPerTransaction) continue;
+                if ((inTransaction += rowsPerStatement) < RowsPerTransaction) continue;
                 transaction.Commit();
                 transaction.Dispose();
                 transaction = _connection.BeginTransaction();
@@ -103,20 +125,78 @@ public sealed class SqliteSeedTarget : ISeedTarget
         }
     }
 
-    public async Task<IAsyncDisposable> WithoutIndexesAsync(string table)
+    public async Task<Func<Task>> DropIndexesAsync(string table)
     {
-        var definitions = new List<(string Name, string Sql)>();
-        await using (var list = Command("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL", [table]))
-        await using (var reader = await list.ExecuteReaderAsync())
+        var definitions = await SchemaAsync("index", [table]);
+        foreach (var (name, _, _) in definitions) await ExecuteAsync($"DROP INDEX {ISeedTarget.Quote(name)}");
+        return async () =>
         {
-            while (await reader.ReadAsync()) definitions.Add((reader.GetString(0), reader.GetString(1)));
+            foreach (var (_, _, sql) in definitions) await ExecuteAsync(sql);
+        };
+    }
+
+    public async Task<Func<Step, Task>> SuspendTriggersAsync(string[] tables)
+    {
+        // The search indexes are FTS5 tables with external content, each kept by triggers named after it.
+        var searches = (await SchemaAsync("table", null)).Where(t => t.Sql.Contains("USING fts5", StringComparison.OrdinalIgnoreCase)).Select(t => t.Name).ToArray();
+        var triggers = await SchemaAsync("trigger", tables);
+        foreach (var (name, table, _) in triggers)
+        {
+            if (!name.StartsWith("ConversationCounts_", StringComparison.Ordinal) && !searches.Any(search => name.StartsWith(search + "_", StringComparison.Ordinal)))
+                throw new InvalidOperationException($"The seeding does not know what trigger {name} on {table} keeps, so it cannot load without it.");
         }
 
-        foreach (var (name, _) in definitions) await ExecuteAsync($"DROP INDEX {ISeedTarget.Quote(name)}");
-        return new Restore(async () =>
+        foreach (var (name, _, _) in triggers) await ExecuteAsync($"DROP TRIGGER {ISeedTarget.Quote(name)}");
+        return async step =>
         {
-            foreach (var (_, sql) in definitions) await ExecuteAsync(sql);
-        });
+            // One write transaction: whatever the server wrote while the triggers were off is counted and indexed too.
+            await ExecuteAsync("BEGIN IMMEDIATE");
+            try
+            {
+                await step("triggers", async () =>
+                {
+                    foreach (var (_, _, sql) in triggers) await ExecuteAsync(sql);
+                });
+                await step("folder counts", async () =>
+                {
+                    await ExecuteAsync("DELETE FROM ConversationCounts");
+                    await ExecuteAsync(Parley.Data.Migrations.Sqlite.CountsKey.Backfill);
+                });
+                foreach (var search in searches)
+                    await step($"search index {search}", () => ExecuteAsync($"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
+                await ExecuteAsync("COMMIT");
+            }
+            catch
+            {
+                await ExecuteAsync("ROLLBACK");
+                throw;
+            }
+        };
+    }
+
+    public async Task<(long Indexed, long Scanned)> SearchMessagesAsync(string word)
+    {
+        // Every message is in the index (one size row each), and the index finds what LIKE finds (an ASCII word: both fold its case).
+        var indexedRows = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearch_docsize");
+        var rows = await ScalarAsync<long>("SELECT COUNT(*) FROM Messages");
+        if (indexedRows != rows) throw new InvalidOperationException($"The search index has {indexedRows:N0} messages, the table {rows:N0}.");
+        var indexed = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearch WHERE MessageSearch MATCH $1", "\"" + word + "\"");
+        var scanned = await ScalarAsync<long>("SELECT COUNT(*) FROM Messages WHERE Text LIKE $1", "%" + word + "%");
+        return (indexed, scanned);
+    }
+
+    /// <summary>Schema objects of a type (on the given tables), with the SQL that made them.</summary>
+    private async Task<List<(string Name, string Table, string Sql)>> SchemaAsync(string type, string[]? tables)
+    {
+        var objects = new List<(string Name, string Table, string Sql)>();
+        await using var list = Command("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = $1 AND sql IS NOT NULL ORDER BY rowid", [type]);
+        await using var reader = await list.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (tables is null || tables.Contains(reader.GetString(1))) objects.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return objects;
     }
 
     public Task AnalyzeAsync() => ExecuteAsync("ANALYZE");
@@ -163,11 +243,6 @@ public sealed class SqliteSeedTarget : ISeedTarget
     };
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
-
-    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await restore();
-    }
 }
 
 /// <summary>PostgreSQL: binary COPY, one table at a time.</summary>
@@ -228,8 +303,9 @@ public sealed class PostgresSeedTarget : ISeedTarget
         await writer.CompleteAsync(ct);
     }
 
-    public async Task<IAsyncDisposable> WithoutIndexesAsync(string table)
+    public async Task<Func<Task>> DropIndexesAsync(string table)
     {
+        // Exactly the migrations' definitions, as PostgreSQL reports them; the indexes behind constraints (the key) stay.
         var definitions = new List<(string Name, string Sql)>();
         await using (var list = Command(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = $1 AND i.schemaname = current_schema() " +
@@ -240,10 +316,59 @@ public sealed class PostgresSeedTarget : ISeedTarget
         }
 
         foreach (var (name, _) in definitions) await ExecuteAsync($"DROP INDEX {ISeedTarget.Quote(name)}");
-        return new Restore(async () =>
+        return async () =>
         {
             foreach (var (_, sql) in definitions) await ExecuteAsync(sql);
-        });
+        };
+    }
+
+    public async Task<Func<Step, Task>> SuspendTriggersAsync(string[] tables)
+    {
+        await using (var list = Command(
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid " +
+            "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1)", [tables]))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (!reader.GetString(0).StartsWith("ConversationCounts_", StringComparison.Ordinal))
+                    throw new InvalidOperationException($"The seeding does not know what trigger {reader.GetString(0)} on {reader.GetString(1)} keeps, so it cannot load without it.");
+            }
+        }
+
+        // For this connection only (the server's own writes still fire them): no user triggers and no foreign-key checks,
+        // which are triggers too; the seeder's rows refer only to rows it wrote before. The triggers themselves stay as they are.
+        await ExecuteAsync("SET session_replication_role = replica");
+        return async step =>
+        {
+            await ExecuteAsync("SET session_replication_role = DEFAULT");
+            await step("folder counts", async () =>
+            {
+                // Writers of conversations wait for the recount (SHARE blocks them, not readers), so it misses none of theirs.
+                await using var transaction = await _connection.BeginTransactionAsync();
+                await ExecuteAsync("LOCK TABLE \"Conversations\" IN SHARE MODE");
+                await ExecuteAsync("DELETE FROM \"ConversationCounts\"");
+                await ExecuteAsync(Parley.Data.Migrations.Postgres.CountsKey.Backfill);
+                await transaction.CommitAsync();
+            });
+        };
+    }
+
+    public async Task<(long Indexed, long Scanned)> SearchMessagesAsync(string word)
+    {
+        if (!await ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE tablename = 'Messages' AND indexdef LIKE '%gin_trgm_ops%')"))
+            throw new InvalidOperationException("The messages have no trigram index.");
+        return (await CountAsync("enable_seqscan"), await CountAsync("enable_bitmapscan = off; SET LOCAL enable_indexscan"));
+
+        // The same query with the planner kept off one way (the index, or else the table) for this transaction.
+        async Task<long> CountAsync(string off)
+        {
+            await using var transaction = await _connection.BeginTransactionAsync();
+            await ExecuteAsync($"SET LOCAL {off} = off");
+            var count = await ScalarAsync<long>("SELECT COUNT(*) FROM \"Messages\" WHERE \"Text\" ILIKE $1", "%" + word + "%");
+            await transaction.CommitAsync();
+            return count;
+        }
     }
 
     public Task AnalyzeAsync() => ExecuteAsync("VACUUM ANALYZE");
@@ -256,9 +381,4 @@ public sealed class PostgresSeedTarget : ISeedTarget
     }
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
-
-    private sealed class Restore(Func<Task> restore) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await restore();
-    }
 }

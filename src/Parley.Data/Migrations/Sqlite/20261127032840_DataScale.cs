@@ -140,8 +140,11 @@ namespace Parley.Data.Migrations.Sqlite
         }
     }
 
-    /// <summary>The counter row of one conversation (OLD or NEW in a trigger), and the statement that moves it by one.</summary>
-    internal static class CountsKey
+    /// <summary>
+    /// The counter row of one conversation (OLD or NEW in a trigger), the statement that moves it by one, and the backfill
+    /// that recounts them all (also run by the bench's seeding, which loads with the triggers off).
+    /// </summary>
+    public static class CountsKey
     {
         private const string Columns = "CompanyId, Folder, AssigneeId, ChannelType, IsAiHandled, Language";
 
