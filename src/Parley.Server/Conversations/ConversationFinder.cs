@@ -45,33 +45,46 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         var zone = TimeZones.Find(company.TimeZone);
-        var visible = Filtered(member, filter with { Folder = null }, zone);
-        var counts = await CountAsync(member, filter, visible, ct);
+        var counts = await CountAsync(member, filter, zone, ct);
+        var after = DecodeCursor(cursor);
 
-        // One folder is filtered on its own: the Manager role's view of a folder other than New is then a plain
-        // assignee range of the inbox index instead of an OR the planner cannot read in index order.
-        var query = filter.Folder is null ? visible : Filtered(member, filter, zone);
-        if (DecodeCursor(cursor) is var (at, id))
+        // Each folder is read on its own, newest first, from its inbox index: the Manager role's view of a folder other
+        // than New is then a plain assignee range instead of an OR the planner cannot read in index order, and a filter
+        // the index does not cover (search, tag, period) stops as soon as the page is full instead of sorting every match.
+        // Without a folder the page is the newest of the three folders' pages.
+        var page = filter.Folder is not null
+            ? Page(Filtered(member, filter, zone), after, limit + 1)
+            : Page(Filtered(member, filter with { Folder = Folder.New }, zone), after, limit + 1)
+                .Concat(Page(Filtered(member, filter with { Folder = Folder.Active }, zone), after, limit + 1))
+                .Concat(Page(Filtered(member, filter with { Folder = Folder.Archived }, zone), after, limit + 1))
+                .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(limit + 1);
+
+        var rows = await page
+            .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
+            .ToListAsync(ct);
+        var items = rows.OrderByDescending(r => r.c.LastMessageAt).ThenByDescending(r => r.c.Id).Take(limit)
+            .Select(r => ConversationItem.From(r.c, r.Name, r.PhotoUrl)).ToList();
+        var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
+        return new ConversationPage(items, counts, next);
+    }
+
+    /// <summary>The newest <paramref name="take"/> conversations of the query after the cursor, in inbox order.</summary>
+    private static IQueryable<Conversation> Page(IQueryable<Conversation> query, (DateTime At, Guid Id)? after, int take)
+    {
+        if (after is var (at, id))
         {
             // The first condition is implied by the second; it is there because it is a range the index can seek to.
             query = query.Where(c => c.LastMessageAt <= at)
                 .Where(c => c.LastMessageAt < at || (c.LastMessageAt == at && c.Id.CompareTo(id) < 0));
         }
 
-        var rows = await query
-            .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id)
-            .Take(limit + 1)
-            .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
-            .ToListAsync(ct);
-        var items = rows.Take(limit).Select(r => ConversationItem.From(r.c, r.Name, r.PhotoUrl)).ToList();
-        var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
-        return new ConversationPage(items, counts, next);
+        return query.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(take);
     }
 
     public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        return await CountAsync(member, new ConversationFilter(), Filtered(member, new ConversationFilter(), TimeZones.Find(company.TimeZone)), ct);
+        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), ct);
     }
 
     public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
@@ -126,7 +139,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             q = q.Where(c => db.ConversationTopics.Any(t => t.ConversationId == c.Id && topics.Contains(t.TopicId)));
         if (PeriodRange(f, zone) is var (from, to))
         {
-            if (from is { } start) q = q.Where(c => c.CreatedAt >= start);
+            // A conversation's last message is never older than its start, so the start bounds LastMessageAt too: a
+            // range of the inbox index, where CreatedAt alone would read the whole folder to find recent starts.
+            if (from is { } start) q = q.Where(c => c.CreatedAt >= start && c.LastMessageAt >= start);
             if (to is { } end) q = q.Where(c => c.CreatedAt < end);
         }
 
@@ -144,8 +159,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
         if (!string.IsNullOrWhiteSpace(f.Search))
         {
-            var matching = ConversationSearch.MatchingConversationIds(db, f.Search.Trim());
-            q = q.Where(c => matching.Contains(c.Id));
+            q = ConversationSearch.Matching(db, q, f.Search.Trim());
         }
 
         return q;
@@ -153,15 +167,28 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 
     /// <summary>
     /// Folder counts of what the filter shows. Filters that the maintained counters have columns for are summed from
-    /// them (a few rows whatever the company's size); the others count the matching conversations.
+    /// them (a few rows whatever the company's size). The others count the matching conversations of each folder up to
+    /// <see cref="FolderCounts.Cap"/> and say so: a common word or a large tag then reads about as many rows as the cap
+    /// instead of every match, and "1,000+" is all a person needs to know to narrow the filter.
     /// </summary>
-    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, IQueryable<Conversation> visible, CancellationToken ct)
+    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, CancellationToken ct)
     {
-        var rows = CountedByCounters(f)
-            ? await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct)
-            : await visible.GroupBy(c => c.Folder).Select(g => new { Folder = g.Key, Count = g.Count() }).ToListAsync(ct);
-        int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
-        return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        if (CountedByCounters(f))
+        {
+            var rows = await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
+            int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
+            return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        }
+
+        // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
+        const int past = FolderCounts.Cap + 1;
+        var @new = Filtered(member, f with { Folder = Folder.New }, zone).Take(past);
+        var active = Filtered(member, f with { Folder = Folder.Active }, zone).Take(past);
+        var archived = Filtered(member, f with { Folder = Folder.Archived }, zone).Take(past);
+        var counted = await db.Companies.Where(c => c.Id == member.CompanyId)
+            .Select(_ => new { New = @new.Count(), Active = active.Count(), Archived = archived.Count() })
+            .FirstAsync(ct);
+        return FolderCounts.Limited(counted.New, counted.Active, counted.Archived);
     }
 
     private static bool CountedByCounters(ConversationFilter f) =>
