@@ -45,7 +45,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         var zone = TimeZones.Find(company.TimeZone);
-        var counts = await CountAsync(member, filter, zone, ct);
+        var plan = string.IsNullOrWhiteSpace(filter.Search) ? SearchPlan.ListMatches : await ConversationSearch.PlanAsync(db, filter.Search.Trim(), ct);
+        var counts = await CountAsync(member, filter, zone, plan, ct);
         var after = DecodeCursor(cursor);
 
         // Each folder is read on its own, newest first, from its inbox index: the Manager role's view of a folder other
@@ -53,10 +54,10 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         // the index does not cover (search, tag, period) stops as soon as the page is full instead of sorting every match.
         // Without a folder the page is the newest of the three folders' pages.
         var page = filter.Folder is not null
-            ? Page(Filtered(member, filter, zone), after, limit + 1)
-            : Page(Filtered(member, filter with { Folder = Folder.New }, zone), after, limit + 1)
-                .Concat(Page(Filtered(member, filter with { Folder = Folder.Active }, zone), after, limit + 1))
-                .Concat(Page(Filtered(member, filter with { Folder = Folder.Archived }, zone), after, limit + 1))
+            ? Page(Filtered(member, filter, zone, plan), after, limit + 1)
+            : Page(Filtered(member, filter with { Folder = Folder.New }, zone, plan), after, limit + 1)
+                .Concat(Page(Filtered(member, filter with { Folder = Folder.Active }, zone, plan), after, limit + 1))
+                .Concat(Page(Filtered(member, filter with { Folder = Folder.Archived }, zone, plan), after, limit + 1))
                 .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(limit + 1);
 
         var rows = await page
@@ -84,7 +85,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), ct);
+        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), SearchPlan.ListMatches, ct);
     }
 
     public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
@@ -111,8 +112,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         return new MessagePage(items, next);
     }
 
-    /// <summary>The conversations the member may see (Roles table), narrowed by the filter.</summary>
-    public IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone)
+    /// <summary>The conversations the member may see (Roles table), narrowed by the filter; a search joined as planned.</summary>
+    private IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan)
     {
         var q = db.Conversations.AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
@@ -159,7 +160,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
         if (!string.IsNullOrWhiteSpace(f.Search))
         {
-            q = ConversationSearch.Matching(db, q, f.Search.Trim());
+            q = ConversationSearch.Matching(db, q, f.Search.Trim(), plan);
         }
 
         return q;
@@ -171,7 +172,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     /// <see cref="FolderCounts.Cap"/> and say so: a common word or a large tag then reads about as many rows as the cap
     /// instead of every match, and "1,000+" is all a person needs to know to narrow the filter.
     /// </summary>
-    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, CancellationToken ct)
+    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan, CancellationToken ct)
     {
         if (CountedByCounters(f))
         {
@@ -182,13 +183,35 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 
         // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
         const int past = FolderCounts.Cap + 1;
-        var @new = Filtered(member, f with { Folder = Folder.New }, zone).Take(past);
-        var active = Filtered(member, f with { Folder = Folder.Active }, zone).Take(past);
-        var archived = Filtered(member, f with { Folder = Folder.Archived }, zone).Take(past);
+        var @new = Filtered(member, f with { Folder = Folder.New }, zone, plan).Select(c => c.Id).Take(past);
+        var active = Filtered(member, f with { Folder = Folder.Active }, zone, plan).Select(c => c.Id).Take(past);
+        var archived = (ArchiveFromTheFilter(member, f, zone, plan) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, plan).Select(c => c.Id)).Take(past);
         var counted = await db.Companies.Where(c => c.Id == member.CompanyId)
             .Select(_ => new { New = @new.Count(), Active = active.Count(), Archived = archived.Count() })
             .FirstAsync(ct);
         return FolderCounts.Limited(counted.New, counted.Active, counted.Archived);
+    }
+
+    /// <summary>
+    /// The whole archive (owner, supervisor) under a common word or a tag is counted from the word's matches or the tag's
+    /// clients: they reach the cap after about as many rows, where reading the archive newest first would pass every
+    /// conversation without the word or tag on the way. The open folders are small by nature and are read as they are;
+    /// the Manager role's archive is the member's own, which its assignee index reads directly.
+    /// </summary>
+    private IQueryable<Guid>? ArchiveFromTheFilter(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan)
+    {
+        if (!member.SeesEverything) return null;
+        if (!string.IsNullOrWhiteSpace(f.Search))
+        {
+            var text = f.Search.Trim();
+            return plan == SearchPlan.CheckEachConversation && ConversationSearch.Indexed(text)
+                ? ConversationSearch.MatchedIds(db, Filtered(member, f with { Folder = Folder.Archived, Search = null }, zone, plan), text)
+                : null;
+        }
+
+        if (f.TagIds is not { Count: > 0 } tags) return null;
+        var archive = Filtered(member, f with { Folder = Folder.Archived, TagIds = null }, zone, plan);
+        return db.ClientTags.Where(t => tags.Contains(t.TagId)).Join(archive, t => t.ClientId, c => c.ClientId, (t, c) => c.Id).Distinct();
     }
 
     private static bool CountedByCounters(ConversationFilter f) =>

@@ -39,6 +39,14 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
         var expected = history.Archived.Where(a => a.WordVisible).ToList();
         Assert.True(expected.Count > FolderCounts.Cap);
         Assert.Equal(Newest(expected).Prepend(history.Waiting).Take(120), await AllPagesAsync(owner, $"q={history.Word}&limit=40", 120));
+
+        // A rare text (one conversation's order) is listed from its matches; a hidden message finds nothing.
+        var one = history.Archived[1037];
+        Assert.True(one.WordVisible);
+        var rare = await GetJsonAsync(owner, "/api/v1/conversations?q=" + Uri.EscapeDataString($"Замовлення 1037: {history.Word}"));
+        Assert.Equal([one.Id.ToString()], rare.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        Assert.Equal((0, 0, 1), Counts(rare.GetProperty("counts")));
+        Assert.Empty((await GetJsonAsync(owner, "/api/v1/conversations?q=" + Uri.EscapeDataString($"Замовлення 95: {history.Word}"))).GetProperty("items").EnumerateArray());
     }
 
     [Fact]
@@ -123,6 +131,12 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
                 Language = "uk", CreatedAt = created, ArchivedAt = last, LastMessageAt = last, LastClientMessageAt = last,
             };
             db.Add(c);
+            // Two messages with the word each: more matches than a rare text has (ConversationSearch.RareMatches).
+            db.Add(new Message
+            {
+                CompanyId = c.CompanyId, ConversationId = c.Id, AuthorKind = AuthorKind.Manager, AuthorMemberId = ownerId, Text = $"Так, {word} є",
+                CreatedAt = last.AddMinutes(-1), DeletedAt = i % 40 == 3 ? last : null, IsHiddenBlocked = i % 90 == 5,
+            });
             db.Add(new Message
             {
                 CompanyId = c.CompanyId, ConversationId = c.Id, AuthorKind = AuthorKind.Client, Text = $"Замовлення {i}: {word.ToUpperInvariant()} пиріг",
