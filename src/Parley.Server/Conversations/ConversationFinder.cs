@@ -52,19 +52,21 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         // Each folder is read on its own, newest first, from its inbox index: the Manager role's view of a folder other
         // than New is then a plain assignee range instead of an OR the planner cannot read in index order, and a filter
         // the index does not cover (search, tag, period) stops as soon as the page is full instead of sorting every match.
-        // Without a folder the page is the newest of the three folders' pages.
-        var page = filter.Folder is not null
-            ? Page(Filtered(member, filter, zone, plan), after, limit + 1)
-            : Page(Filtered(member, filter with { Folder = Folder.New }, zone, plan), after, limit + 1)
-                .Concat(Page(Filtered(member, filter with { Folder = Folder.Active }, zone, plan), after, limit + 1))
-                .Concat(Page(Filtered(member, filter with { Folder = Folder.Archived }, zone, plan), after, limit + 1))
-                .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(limit + 1);
+        // Without a folder the page is the newest of the three folders' pages, read one query each: as one UNION ALL,
+        // SQLite sorted each folder's whole match instead of stopping at the page.
+        var rows = new List<(Conversation Conversation, string? Name, string? PhotoUrl)>();
+        foreach (var folder in filter.Folder is { } one ? [one] : Enum.GetValues<Folder>())
+        {
+            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, plan), after, limit + 1)
+                .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
+                .ToListAsync(ct);
+            rows.AddRange(page.Select(r => (r.c, r.Name, r.PhotoUrl)));
+        }
 
-        var rows = await page
-            .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
-            .ToListAsync(ct);
-        var items = rows.OrderByDescending(r => r.c.LastMessageAt).ThenByDescending(r => r.c.Id).Take(limit)
-            .Select(r => ConversationItem.From(r.c, r.Name, r.PhotoUrl)).ToList();
+        // Ties are broken as both databases order ids (a GUID's canonical text, ordinally), so the cursor agrees.
+        var items = rows.OrderByDescending(r => r.Conversation.LastMessageAt)
+            .ThenByDescending(r => r.Conversation.Id.ToString("D"), StringComparer.OrdinalIgnoreCase).Take(limit)
+            .Select(r => ConversationItem.From(r.Conversation, r.Name, r.PhotoUrl)).ToList();
         var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
         return new ConversationPage(items, counts, next);
     }
