@@ -115,9 +115,11 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     }
 
     /// <summary>The conversations the member may see (Roles table), narrowed by the filter; a search joined as planned.</summary>
-    private IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan)
+    private IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan, IQueryable<Conversation>? source = null)
     {
-        var q = db.Conversations.AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
+        // A rare text's list of matches is the way in: each listed conversation is looked up by its id.
+        var listed = plan == SearchPlan.ListMatches && !string.IsNullOrWhiteSpace(f.Search);
+        var q = (source ?? (listed ? Reached(ById) : null) ?? db.Conversations).AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
         {
             q = f.Folder is null or Folder.New
@@ -203,18 +205,33 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     private IQueryable<Guid>? ArchiveFromTheFilter(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan)
     {
         if (!member.SeesEverything) return null;
+        var archived = f with { Folder = Folder.Archived };
         if (!string.IsNullOrWhiteSpace(f.Search))
         {
             var text = f.Search.Trim();
             return plan == SearchPlan.CheckEachConversation && ConversationSearch.Indexed(text)
-                ? ConversationSearch.MatchedIds(db, Filtered(member, f with { Folder = Folder.Archived, Search = null }, zone, plan), text)
+                ? ConversationSearch.MatchedIds(db, text,
+                    Filtered(member, archived with { Search = null }, zone, plan, Reached(ById)),
+                    Filtered(member, archived with { Search = null }, zone, plan, Reached(ByClient)))
                 : null;
         }
 
         if (f.TagIds is not { Count: > 0 } tags) return null;
-        var archive = Filtered(member, f with { Folder = Folder.Archived, TagIds = null }, zone, plan);
+        var archive = Filtered(member, archived with { TagIds = null }, zone, plan, Reached(ByClient));
         return db.ClientTags.Where(t => tags.Contains(t.TagId)).Join(archive, t => t.ClientId, c => c.ClientId, (t, c) => c.Id).Distinct();
     }
+
+    private const string ById = "SELECT * FROM Conversations INDEXED BY sqlite_autoindex_Conversations_1";
+    private const string ByClient = "SELECT * FROM Conversations INDEXED BY IX_Conversations_ClientId_ChannelId_Folder";
+
+    /// <summary>
+    /// Conversations reached from a list (a rare text's matches, a common text's or a tag's rows counted up to the cap).
+    /// SQLite's planner, without ANALYZE statistics (the server never gathers them), prefers to read the folder by its
+    /// inbox index and probe the list: the whole folder for a rare text. INDEXED BY leaves it only the lookup by the
+    /// list's key. PostgreSQL plans these joins by its own statistics.
+    /// </summary>
+    private IQueryable<Conversation>? Reached(string sqliteIndexedBy) =>
+        db.Database.IsSqlite() ? db.Conversations.FromSqlRaw(sqliteIndexedBy) : null;
 
     private static bool CountedByCounters(ConversationFilter f) =>
         f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"

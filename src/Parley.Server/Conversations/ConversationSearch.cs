@@ -64,15 +64,16 @@ public static class ConversationSearch
     }
 
     /// <summary>
-    /// The ids of the conversations of <paramref name="conversations"/> that match, driven from the matches: for counting
-    /// a large folder up to a cap, where the matches reach the cap sooner than reading the folder does.
+    /// The ids of the conversations that match, driven from the matches: for counting a large folder up to a cap, where
+    /// the matches reach the cap sooner than reading the folder does. The conversations are given twice, as reached by
+    /// their id (from a message) and by their client (from a client).
     /// </summary>
-    public static IQueryable<Guid> MatchedIds(ParleyDbContext db, IQueryable<Conversation> conversations, string text)
+    public static IQueryable<Guid> MatchedIds(ParleyDbContext db, string text, IQueryable<Conversation> byId, IQueryable<Conversation> byClient)
     {
-        var byMessage = MatchingMessages(db, text).Where(m => !m.IsHiddenBlocked && m.DeletedAt == null)
-            .Join(conversations, m => m.ConversationId, c => c.Id, (m, c) => c.Id);
-        var byClient = MatchingClients(db, text).Join(conversations, cl => cl.Id, c => c.ClientId, (cl, c) => c.Id);
-        return byMessage.Concat(byClient).Distinct();
+        var fromMessages = MatchingMessages(db, text).Where(m => !m.IsHiddenBlocked && m.DeletedAt == null)
+            .Join(byId, m => m.ConversationId, c => c.Id, (m, c) => c.Id);
+        var fromClients = MatchingClients(db, text).Join(byClient, cl => cl.Id, c => c.ClientId, (cl, c) => c.Id);
+        return fromMessages.Concat(fromClients).Distinct();
     }
 
     private static IQueryable<Message> MatchingMessages(ParleyDbContext db, string text)
