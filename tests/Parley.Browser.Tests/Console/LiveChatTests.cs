@@ -253,7 +253,10 @@ public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
         await Expect(archived).ToHaveAttributeAsync("title", new Regex("1\\s000"));
         await Expect(page.GetByTestId("count-new")).ToHaveTextAsync("1");
 
+        // The switch reloads the console in English; the search is typed again there.
         await page.GetByRole(AriaRole.Button, new() { Name = "EN", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("New");
+        await page.GetByTestId("search").FillAsync("");
         await page.GetByTestId("search").FillAsync(word);
         await Expect(archived).ToHaveTextAsync("1,000+", new() { Timeout = 20_000 });
         await Expect(archived).ToHaveAttributeAsync("title", new Regex("1,000"));
