@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Parley.Server.Console;
 
 /// <summary>
@@ -50,6 +52,8 @@ public sealed class ConsoleText
         ("folder.New", "Нові", "New"),
         ("folder.Active", "Активні", "Active"),
         ("folder.Archived", "Архів", "Archived"),
+        ("folder.countCapped", "{0}+", "{0}+"),
+        ("folder.countCappedTitle", "Рахуємо до {0} розмов у папці; уточніть пошук чи фільтри", "Counting stops at {0} conversations per folder; narrow the search or the filters"),
         ("filters.title", "Фільтри", "Filters"),
         ("filters.chats", "Чати", "Chats"),
         ("filters.platform", "Платформа", "Platform"),
@@ -404,6 +408,9 @@ public sealed class ConsoleText
     }
 
     public string Language { get; }
+
+    /// <summary>A number as the language writes it: "1 000" in Ukrainian, "1,000" in English.</summary>
+    public string Number(int value) => value.ToString("N0", CultureInfo.GetCultureInfo(Language));
 
     /// <summary>A missing key shows itself, so it is noticed instead of leaving a blank.</summary>
     public string this[string key] => _texts.TryGetValue(key, out var text) ? text : key;

@@ -81,4 +81,22 @@ public sealed record MessageEditDto(string PreviousText, Guid EditedById, DateTi
 
 public sealed record HistoryEntryDto(string Kind, string ActorKind, Guid? ActorMemberId, string? ActorName, string? Details, DateTime CreatedAt);
 
-public sealed record FolderCounts(int New, int Active, int Archived);
+/// <summary>
+/// Conversations per folder. Exact, unless <see cref="CappedAt"/> is set: a filtered list stops counting a folder past
+/// <see cref="Cap"/> matches, and a count equal to <see cref="CappedAt"/> then means "that many or more" (shown "1,000+").
+/// </summary>
+public sealed record FolderCounts(int New, int Active, int Archived, int? CappedAt = null)
+{
+    public const int Cap = 1000;
+
+    /// <summary>Counts taken with a limit of <see cref="Cap"/> + 1 rows per folder.</summary>
+    public static FolderCounts Limited(int @new, int active, int archived) =>
+        @new > Cap || active > Cap || archived > Cap
+            ? new FolderCounts(Math.Min(@new, Cap), Math.Min(active, Cap), Math.Min(archived, Cap), Cap)
+            : new FolderCounts(@new, active, archived);
+
+    /// <summary>Whether the folder's count stopped at the cap (it has at least that many).</summary>
+    public bool IsCapped(Folder folder) => CappedAt is { } cap && Of(folder) >= cap;
+
+    public int Of(Folder folder) => folder switch { Folder.New => New, Folder.Active => Active, _ => Archived };
+}

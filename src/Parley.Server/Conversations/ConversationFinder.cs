@@ -45,33 +45,49 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         var zone = TimeZones.Find(company.TimeZone);
-        var visible = Filtered(member, filter with { Folder = null }, zone);
-        var counts = await CountAsync(member, filter, visible, ct);
+        var plan = string.IsNullOrWhiteSpace(filter.Search) ? SearchPlan.ListMatches : await ConversationSearch.PlanAsync(db, filter.Search.Trim(), ct);
+        var counts = await CountAsync(member, filter, zone, plan, ct);
+        var after = DecodeCursor(cursor);
 
-        // One folder is filtered on its own: the Manager role's view of a folder other than New is then a plain
-        // assignee range of the inbox index instead of an OR the planner cannot read in index order.
-        var query = filter.Folder is null ? visible : Filtered(member, filter, zone);
-        if (DecodeCursor(cursor) is var (at, id))
+        // Each folder is read on its own, newest first, from its inbox index: the Manager role's view of a folder other
+        // than New is then a plain assignee range instead of an OR the planner cannot read in index order, and a filter
+        // the index does not cover (search, tag, period) stops as soon as the page is full instead of sorting every match.
+        // Without a folder the page is the newest of the three folders' pages, read one query each: as one UNION ALL,
+        // SQLite sorted each folder's whole match instead of stopping at the page.
+        var rows = new List<(Conversation Conversation, string? Name, string? PhotoUrl)>();
+        foreach (var folder in filter.Folder is { } one ? [one] : Enum.GetValues<Folder>())
+        {
+            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, plan), after, limit + 1)
+                .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
+                .ToListAsync(ct);
+            rows.AddRange(page.Select(r => (r.c, r.Name, r.PhotoUrl)));
+        }
+
+        // Ties are broken as both databases order ids (a GUID's canonical text, ordinally), so the cursor agrees.
+        var items = rows.OrderByDescending(r => r.Conversation.LastMessageAt)
+            .ThenByDescending(r => r.Conversation.Id.ToString("D"), StringComparer.OrdinalIgnoreCase).Take(limit)
+            .Select(r => ConversationItem.From(r.Conversation, r.Name, r.PhotoUrl)).ToList();
+        var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
+        return new ConversationPage(items, counts, next);
+    }
+
+    /// <summary>The newest <paramref name="take"/> conversations of the query after the cursor, in inbox order.</summary>
+    private static IQueryable<Conversation> Page(IQueryable<Conversation> query, (DateTime At, Guid Id)? after, int take)
+    {
+        if (after is var (at, id))
         {
             // The first condition is implied by the second; it is there because it is a range the index can seek to.
             query = query.Where(c => c.LastMessageAt <= at)
                 .Where(c => c.LastMessageAt < at || (c.LastMessageAt == at && c.Id.CompareTo(id) < 0));
         }
 
-        var rows = await query
-            .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id)
-            .Take(limit + 1)
-            .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
-            .ToListAsync(ct);
-        var items = rows.Take(limit).Select(r => ConversationItem.From(r.c, r.Name, r.PhotoUrl)).ToList();
-        var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
-        return new ConversationPage(items, counts, next);
+        return query.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id).Take(take);
     }
 
     public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        return await CountAsync(member, new ConversationFilter(), Filtered(member, new ConversationFilter(), TimeZones.Find(company.TimeZone)), ct);
+        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), SearchPlan.ListMatches, ct);
     }
 
     public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
@@ -98,10 +114,12 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         return new MessagePage(items, next);
     }
 
-    /// <summary>The conversations the member may see (Roles table), narrowed by the filter.</summary>
-    public IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone)
+    /// <summary>The conversations the member may see (Roles table), narrowed by the filter; a search joined as planned.</summary>
+    private IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan, IQueryable<Conversation>? source = null)
     {
-        var q = db.Conversations.AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
+        // A rare text's list of matches is the way in: each listed conversation is looked up by its id.
+        var listed = plan == SearchPlan.ListMatches && !string.IsNullOrWhiteSpace(f.Search);
+        var q = (source ?? (listed ? Reached(ById) : null) ?? db.Conversations).AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
         {
             q = f.Folder is null or Folder.New
@@ -126,7 +144,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             q = q.Where(c => db.ConversationTopics.Any(t => t.ConversationId == c.Id && topics.Contains(t.TopicId)));
         if (PeriodRange(f, zone) is var (from, to))
         {
-            if (from is { } start) q = q.Where(c => c.CreatedAt >= start);
+            // A conversation's last message is never older than its start, so the start bounds LastMessageAt too: a
+            // range of the inbox index, where CreatedAt alone would read the whole folder to find recent starts.
+            if (from is { } start) q = q.Where(c => c.CreatedAt >= start && c.LastMessageAt >= start);
             if (to is { } end) q = q.Where(c => c.CreatedAt < end);
         }
 
@@ -144,8 +164,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
         if (!string.IsNullOrWhiteSpace(f.Search))
         {
-            var matching = ConversationSearch.MatchingConversationIds(db, f.Search.Trim());
-            q = q.Where(c => matching.Contains(c.Id));
+            q = ConversationSearch.Matching(db, q, f.Search.Trim(), plan);
         }
 
         return q;
@@ -153,16 +172,66 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 
     /// <summary>
     /// Folder counts of what the filter shows. Filters that the maintained counters have columns for are summed from
-    /// them (a few rows whatever the company's size); the others count the matching conversations.
+    /// them (a few rows whatever the company's size). The others count the matching conversations of each folder up to
+    /// <see cref="FolderCounts.Cap"/> and say so: a common word or a large tag then reads about as many rows as the cap
+    /// instead of every match, and "1,000+" is all a person needs to know to narrow the filter.
     /// </summary>
-    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, IQueryable<Conversation> visible, CancellationToken ct)
+    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan, CancellationToken ct)
     {
-        var rows = CountedByCounters(f)
-            ? await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct)
-            : await visible.GroupBy(c => c.Folder).Select(g => new { Folder = g.Key, Count = g.Count() }).ToListAsync(ct);
-        int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
-        return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        if (CountedByCounters(f))
+        {
+            var rows = await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
+            int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
+            return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        }
+
+        // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
+        const int past = FolderCounts.Cap + 1;
+        var @new = Filtered(member, f with { Folder = Folder.New }, zone, plan).Select(c => c.Id).Take(past);
+        var active = Filtered(member, f with { Folder = Folder.Active }, zone, plan).Select(c => c.Id).Take(past);
+        var archived = (ArchiveFromTheFilter(member, f, zone, plan) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, plan).Select(c => c.Id)).Take(past);
+        var counted = await db.Companies.Where(c => c.Id == member.CompanyId)
+            .Select(_ => new { New = @new.Count(), Active = active.Count(), Archived = archived.Count() })
+            .FirstAsync(ct);
+        return FolderCounts.Limited(counted.New, counted.Active, counted.Archived);
     }
+
+    /// <summary>
+    /// The whole archive (owner, supervisor) under a common word or a tag is counted from the word's matches or the tag's
+    /// clients: they reach the cap after about as many rows, where reading the archive newest first would pass every
+    /// conversation without the word or tag on the way. The open folders are small by nature and are read as they are;
+    /// the Manager role's archive is the member's own, which its assignee index reads directly.
+    /// </summary>
+    private IQueryable<Guid>? ArchiveFromTheFilter(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan)
+    {
+        if (!member.SeesEverything) return null;
+        var archived = f with { Folder = Folder.Archived };
+        if (!string.IsNullOrWhiteSpace(f.Search))
+        {
+            var text = f.Search.Trim();
+            return plan == SearchPlan.CheckEachConversation && ConversationSearch.Indexed(text)
+                ? ConversationSearch.MatchedIds(db, text,
+                    Filtered(member, archived with { Search = null }, zone, plan, Reached(ById)),
+                    Filtered(member, archived with { Search = null }, zone, plan, Reached(ByClient)))
+                : null;
+        }
+
+        if (f.TagIds is not { Count: > 0 } tags) return null;
+        var archive = Filtered(member, archived with { TagIds = null }, zone, plan, Reached(ByClient));
+        return db.ClientTags.Where(t => tags.Contains(t.TagId)).Join(archive, t => t.ClientId, c => c.ClientId, (t, c) => c.Id).Distinct();
+    }
+
+    private const string ById = "SELECT * FROM Conversations INDEXED BY sqlite_autoindex_Conversations_1";
+    private const string ByClient = "SELECT * FROM Conversations INDEXED BY IX_Conversations_ClientId_ChannelId_Folder";
+
+    /// <summary>
+    /// Conversations reached from a list (a rare text's matches, a common text's or a tag's rows counted up to the cap).
+    /// SQLite's planner, without ANALYZE statistics (the server never gathers them), prefers to read the folder by its
+    /// inbox index and probe the list: the whole folder for a rare text. INDEXED BY leaves it only the lookup by the
+    /// list's key. PostgreSQL plans these joins by its own statistics.
+    /// </summary>
+    private IQueryable<Conversation>? Reached(string sqliteIndexedBy) =>
+        db.Database.IsSqlite() ? db.Conversations.FromSqlRaw(sqliteIndexedBy) : null;
 
     private static bool CountedByCounters(ConversationFilter f) =>
         f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"

@@ -1,7 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Browser.Tests.Infrastructure;
+using Parley.Data;
+using Parley.Domain.Conversations;
+using Parley.Domain.Messages;
+using Parley.Server.Conversations;
 using static Microsoft.Playwright.Assertions;
 
 namespace Parley.Browser.Tests.Console;
@@ -207,6 +213,55 @@ public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
         var id = (await member.GetFromJsonAsync<JsonElement>("/api/v1/me")).GetProperty("member").GetProperty("id").GetString();
         var response = await member.PatchAsJsonAsync($"/api/v1/team/{id}", new { consoleLanguage = language });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Search_MoreMatchesThanTheCap_FolderCountReads1000PlusInEitherLanguage()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
+        var channel = await ApiChannel.CreateAsync(owner, hook.Url);
+        var word = "кавун" + Guid.NewGuid().ToString("N")[..6];
+        var waiting = await channel.ClientSaysAsync(owner, word, $"Чи є {word}?", "Kateryna");
+
+        // An archive longer than the cap, stored directly (the API has no import).
+        using (var scope = App.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            var template = await db.Conversations.FindAsync(Guid.Parse(waiting)) ?? throw new InvalidOperationException("no conversation");
+            var at = template.CreatedAt.AddDays(-10);
+            for (var i = 0; i < FolderCounts.Cap + 5; i++)
+            {
+                var c = new Conversation
+                {
+                    CompanyId = template.CompanyId, ClientId = template.ClientId, ChannelId = template.ChannelId, ChannelType = template.ChannelType,
+                    Folder = Folder.Archived, ArchiveReason = ArchiveReason.ClosedByManager, CreatedAt = at.AddMinutes(i), LastMessageAt = at.AddMinutes(i),
+                };
+                db.Add(c);
+                db.Add(new Message { CompanyId = c.CompanyId, ConversationId = c.Id, AuthorKind = AuthorKind.Client, Text = $"{word} {i}", CreatedAt = c.CreatedAt });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        // Ukrainian (the company's language) groups digits with a (no-break) space; English with a comma.
+        var page = await App.SignInAsync(ConsoleApp.OwnerEmail);
+        await page.GetByTestId("search").FillAsync(word);
+        var archived = page.GetByTestId("count-archived");
+        // The list reloads as the word is typed; on a loaded machine that can take longer than an assertion's default wait.
+        await Expect(archived).ToHaveTextAsync(new Regex("^1\\s000\\+$"), new() { Timeout = 20_000 });
+        await Expect(archived).ToHaveAttributeAsync("title", new Regex("1\\s000"));
+        await Expect(page.GetByTestId("count-new")).ToHaveTextAsync("1");
+
+        // The switch reloads the console in English; the search is typed again there.
+        await page.GetByRole(AriaRole.Button, new() { Name = "EN", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("New");
+        await page.GetByTestId("search").FillAsync("");
+        await page.GetByTestId("search").FillAsync(word);
+        await Expect(archived).ToHaveTextAsync("1,000+", new() { Timeout = 20_000 });
+        await Expect(archived).ToHaveAttributeAsync("title", new Regex("1,000"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "UK", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("Нові");
     }
 }
 
