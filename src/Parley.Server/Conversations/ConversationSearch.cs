@@ -38,7 +38,7 @@ public static class ConversationSearch
     /// <summary>Counts the matches up to <see cref="RareMatches"/>: the trigram index alone answers, without the rows.</summary>
     public static async Task<SearchPlan> PlanAsync(ParleyDbContext db, string text, CancellationToken ct)
     {
-        if (text.Length < Trigram) return SearchPlan.CheckEachConversation;
+        if (!Indexed(text)) return SearchPlan.CheckEachConversation;
         var messages = await MatchingMessages(db, text).Select(m => m.Id).Take(RareMatches + 1).CountAsync(ct);
         var clients = messages > RareMatches ? 0 : await MatchingClients(db, text).Select(cl => cl.Id).Take(RareMatches + 1).CountAsync(ct);
         return messages > RareMatches || clients > RareMatches ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
@@ -47,20 +47,18 @@ public static class ConversationSearch
     /// <summary>The conversations of <paramref name="conversations"/> that match.</summary>
     public static IQueryable<Conversation> Matching(ParleyDbContext db, IQueryable<Conversation> conversations, string text, SearchPlan plan)
     {
-        var messages = MatchingMessages(db, text).Where(m => !m.IsHiddenBlocked && m.DeletedAt == null);
         var clients = MatchingClients(db, text);
         if (plan == SearchPlan.ListMatches)
         {
-            var ids = messages.Select(m => m.ConversationId)
+            var ids = Shown(MatchingMessages(db, text)).Select(m => m.ConversationId)
                 .Union(db.Conversations.Where(c => clients.Select(cl => cl.Id).Contains(c.ClientId)).Select(c => c.Id));
             return conversations.Where(c => ids.Contains(c.Id));
         }
 
         // Each conversation is checked through its own messages. On SQLite the index entries (ConversationId, CreatedAt)
         // carry the rowid that the trigram match set is probed with, so only a message that matches is read.
-        var own = db.Database.IsSqlite() && text.Length >= Trigram ? SqliteMessagesByConversation(db, text) : messages;
-        return conversations.Where(c => own.Any(m => m.ConversationId == c.Id && !m.IsHiddenBlocked && m.DeletedAt == null)
-            || clients.Any(cl => cl.Id == c.ClientId));
+        var own = Shown(db.Database.IsSqlite() && Indexed(text) ? SqliteMessagesByConversation(db, text) : MatchingMessages(db, text));
+        return conversations.Where(c => own.Any(m => m.ConversationId == c.Id) || clients.Any(cl => cl.Id == c.ClientId));
     }
 
     /// <summary>
@@ -70,15 +68,18 @@ public static class ConversationSearch
     /// </summary>
     public static IQueryable<Guid> MatchedIds(ParleyDbContext db, string text, IQueryable<Conversation> byId, IQueryable<Conversation> byClient)
     {
-        var fromMessages = MatchingMessages(db, text).Where(m => !m.IsHiddenBlocked && m.DeletedAt == null)
+        var fromMessages = Shown(MatchingMessages(db, text))
             .Join(byId, m => m.ConversationId, c => c.Id, (m, c) => c.Id);
         var fromClients = MatchingClients(db, text).Join(byClient, cl => cl.Id, c => c.ClientId, (cl, c) => c.Id);
         return fromMessages.Concat(fromClients).Distinct();
     }
 
+    /// <summary>The messages a search may find: neither a blocked client's hidden ones nor deleted ones.</summary>
+    private static IQueryable<Message> Shown(IQueryable<Message> messages) => messages.Where(m => !m.IsHiddenBlocked && m.DeletedAt == null);
+
     private static IQueryable<Message> MatchingMessages(ParleyDbContext db, string text)
     {
-        if (db.Database.IsSqlite() && text.Length >= Trigram)
+        if (db.Database.IsSqlite() && Indexed(text))
             return db.Messages.FromSql($"SELECT * FROM Messages WHERE rowid IN (SELECT rowid FROM MessageSearch WHERE MessageSearch MATCH {Phrase(text)})");
         var pattern = Pattern(text);
         return db.Database.IsNpgsql()
@@ -89,7 +90,7 @@ public static class ConversationSearch
 
     private static IQueryable<Client> MatchingClients(ParleyDbContext db, string text)
     {
-        if (db.Database.IsSqlite() && text.Length >= Trigram)
+        if (db.Database.IsSqlite() && Indexed(text))
             return db.Clients.FromSql($"SELECT * FROM Clients WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {Phrase(text)})");
         var pattern = Pattern(text);
         return db.Database.IsNpgsql()
