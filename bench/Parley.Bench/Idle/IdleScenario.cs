@@ -6,7 +6,10 @@ namespace Parley.Bench.Idle;
 /// N visitors connect to <c>/hubs/visitor</c>, join (as a new anonymous visitor each, the widget's first visit) and
 /// stay idle. Measures the time to connect them all, each one's connect + Join latency, and the server's RSS growth
 /// per connection: RSS after a settle period with nothing connected, then again after everyone is connected and the
-/// server had the same settle period (no forced GC: what the operating system sees).
+/// server had the same settle period (no forced GC: what the operating system sees). A warm-up round first connects,
+/// joins and closes <c>--warmup-visitors</c> visitors, so that what a first connection costs once (compiled code,
+/// caches, the runtime's tiered recompilation of the hot path) is in the "before" figure and not charged to every
+/// connection.
 /// </summary>
 public sealed class IdleScenario : IScenario
 {
@@ -16,6 +19,7 @@ public sealed class IdleScenario : IScenario
         var concurrency = args.Number("connect-concurrency", 100);
         var settle = TimeSpan.FromSeconds(args.Fraction("settle", 10));
         var hold = TimeSpan.FromSeconds(args.Fraction("hold", 0));
+        var warmup = Math.Min(count, args.Number("warmup-visitors", 500));
 
         var limit = FileLimit.Ensure(count + 200);
         if (limit is { } l && l < count + 200)
@@ -34,6 +38,27 @@ public sealed class IdleScenario : IScenario
         await using var sampler = new ResourceSampler(server);
         var self = Process.GetCurrentProcess();
 
+        var warm = new BenchVisitor?[warmup];
+        try
+        {
+            await Many.ForEachAsync(warmup, concurrency, async (i, c) =>
+            {
+                try
+                {
+                    warm[i] = (await BenchVisitor.ConnectAsync(args.Url, channel, count + i, null, c)).Visitor;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    report.Error("warm-up visitor connect failed: " + e.GetType().Name, e.Message);
+                }
+            }, ct);
+        }
+        finally
+        {
+            await Many.DisposeAllAsync(warm);
+        }
+
+        if (warmup > 0) report.Value("warm-up", warmup, "visitors connected, joined and closed before the measure");
         await Task.Delay(settle, ct);
         var rssBefore = server?.RssBytes() ?? 0;
         self.Refresh();
