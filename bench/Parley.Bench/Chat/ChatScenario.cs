@@ -85,7 +85,9 @@ public sealed class ChatScenario : IScenario
             await ConnectVisitorsAsync(args.Url, channel, visitorCount, concurrency, ct);
             await OpenConversationsAsync(ct);
 
-            if (args.Get("find-max") is "true" or "1" or "yes")
+            var findMax = args.Get("find-max") is "true" or "1" or "yes";
+            await WarmUpServerAsync(args, findMax ? Steps(args)[0] : args.Fraction("rate", 2000), sampler, ct);
+            if (findMax)
                 await FindMaxAsync(args, sampler, ct);
             else
                 await MeasureAsync(args, sampler, ct);
@@ -121,15 +123,33 @@ public sealed class ChatScenario : IScenario
             _report.Note("the bench fell behind its send schedule (p99 > 20 ms): the load generator could not keep the rate; see the CPU lines.");
     }
 
+    /// <summary>
+    /// Load that is not measured, before the first measured window: a freshly started server runs its hot path as
+    /// quickly compiled code and recompiles it optimised once it is called often (tiered compilation). At 300 msg/s
+    /// that took about 17 s, with the server using twice the CPU per message until it was done (dotnet-counters:
+    /// 400–1,900 methods compiled a second, then under 100) — a step measured then measures the compiler.
+    /// </summary>
+    private async Task WarmUpServerAsync(BenchArgs args, double firstRate, ResourceSampler sampler, CancellationToken ct)
+    {
+        var seconds = args.Fraction("server-warmup", 30);
+        if (seconds <= 0) return;
+        var rate = Math.Min(firstRate, args.Fraction("server-warmup-rate", 200));
+        await SettleAsync("before the server warm-up: ", ct);
+        var step = await RunRateAsync(rate, TimeSpan.FromSeconds(seconds), TimeSpan.Zero, sampler, ct);
+        _report.Value("server warm-up (not measured)", seconds, $"s at {rate:0} msg/s, {step.Warmup.Acked} acked, {step.Warmup.Errors} errors{step.Warmup.Kinds()}");
+    }
+
+    private static double[] Steps(BenchArgs args) =>
+        [.. args.Get("steps", "250,500,1000,1500,2000,3000,4000,5000").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture))];
+
     /// <summary>Short steps at rising rates; stops at the first step that misses the target.</summary>
     private async Task FindMaxAsync(BenchArgs args, ResourceSampler sampler, CancellationToken ct)
     {
         _errorsAreStepResults = true;
-        var rates = args.Get("steps", "250,500,1000,1500,2000,3000,4000,5000").Split(',')
-            .Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var rates = Steps(args);
         var target = args.Fraction("target-p99", 50);
-        var warmup = TimeSpan.FromSeconds(args.Fraction("step-warmup", 3));
-        var duration = TimeSpan.FromSeconds(args.Fraction("step-duration", 10));
+        var warmup = TimeSpan.FromSeconds(args.Fraction("step-warmup", args.Fraction("warmup", 3)));
+        var duration = TimeSpan.FromSeconds(args.Fraction("step-duration", args.Fraction("duration", 10)));
         double best = 0;
         foreach (var rate in rates)
         {
