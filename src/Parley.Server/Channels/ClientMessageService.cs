@@ -59,16 +59,12 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     private async Task<InboundResult> ReceiveOnceAsync(Channel channel, InboundMessage inbound, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var (company, client) = await FindOrCreateClientAsync(channel, inbound, now, ct);
+        var (company, client, duplicateId) = await FindOrCreateClientAsync(channel, inbound, now, ct);
 
-        if (inbound.ClientMessageId is { } cmid)
+        if (duplicateId is { } already)
         {
-            var existing = await db.Messages.AsNoTracking()
-                .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client)
-                .Join(db.Conversations.Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id), m => m.ConversationId, c => c.Id, (m, c) => m)
-                .Select(m => new { m.ConversationId, m.Id })
-                .FirstOrDefaultAsync(ct);
-            if (existing is not null) return new InboundResult(existing.ConversationId, existing.Id, true);
+            var conversationId = await db.Messages.Where(m => m.Id == already).Select(m => m.ConversationId).FirstAsync(ct);
+            return new InboundResult(conversationId, already, true);
         }
 
         if (inbound.ButtonPayload is { } payload) return await PressButtonAsync(company, client, channel, payload, now, ct);
@@ -160,27 +156,42 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         return new InboundResult(conversation.Id, message.Id, false);
     }
 
-    /// <summary>The client by its address on the channel, read with its company in one query (the common case).</summary>
-    private async Task<(Company, Client)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// The client by its address on the channel, read with its company and — when the message carries the client's own
+    /// id — the id of a message already stored under it (a resend), in one query: the common case is one round trip.
+    /// </summary>
+    private async Task<(Company, Client, Guid? DuplicateId)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        var found = await db.Clients
+        var known = db.Clients
             .Where(c => db.ClientIdentities.Any(i => i.ClientId == c.Id && i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId))
-            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new { Client = c, Company = company })
-            .FirstOrDefaultAsync(ct);
-        if (found is { Client: var known })
+            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new { Client = c, Company = company });
+        var cmid = inbound.ClientMessageId;
+        var found = cmid is null
+            ? await known.Select(k => new { k.Client, k.Company, DuplicateId = (Guid?)null }).FirstOrDefaultAsync(ct)
+            : await known.Select(k => new
+            {
+                k.Client,
+                k.Company,
+                DuplicateId = db.Messages
+                    .Where(m => m.CompanyId == k.Company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
+                        && db.Conversations.Any(c => c.Id == m.ConversationId && c.ClientId == k.Client.Id && c.ChannelId == channel.Id))
+                    .Select(m => (Guid?)m.Id)
+                    .FirstOrDefault(),
+            }).FirstOrDefaultAsync(ct);
+        if (found is { Client: var client })
         {
             // Channels tell us more over time (a name typed later, a language); never overwrite what a manager typed.
-            known.Name ??= inbound.Name;
-            known.Username ??= inbound.Username;
-            known.PhotoUrl ??= inbound.PhotoUrl;
-            known.Language ??= Languages.Normalize(inbound.Language);
-            known.IsVerified |= inbound.Verified;
-            return (found.Company, known);
+            client.Name ??= inbound.Name;
+            client.Username ??= inbound.Username;
+            client.PhotoUrl ??= inbound.PhotoUrl;
+            client.Language ??= Languages.Normalize(inbound.Language);
+            client.IsVerified |= inbound.Verified;
+            return (found.Company, client, found.DuplicateId);
         }
 
         var company = await db.Companies.FirstAsync(c => c.Id == channel.CompanyId, ct);
 
-        var client = new Client
+        var created = new Client
         {
             CompanyId = channel.CompanyId,
             Name = inbound.Name,
@@ -190,16 +201,16 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             IsVerified = inbound.Verified,
             CreatedAt = now,
         };
-        client.Identities.Add(new ClientIdentity
+        created.Identities.Add(new ClientIdentity
         {
-            ClientId = client.Id,
+            ClientId = created.Id,
             ChannelId = channel.Id,
             ExternalId = inbound.ExternalClientId,
             Username = inbound.Username,
             CreatedAt = now,
         });
-        db.Clients.Add(client);
-        return (company, client);
+        db.Clients.Add(created);
+        return (company, created, null);
     }
 
     private static Conversation NewConversation(Company company, Client client, Channel channel, InboundMessage inbound) => new()
