@@ -37,6 +37,8 @@ public static class Database
             services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
             services.AddPooledDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
+            services.AddSingleton(new SqliteCheckpointer.Target(connectionString));
+            services.AddHostedService<SqliteCheckpointer>();
         }
         else
         {
@@ -83,7 +85,8 @@ public static class Database
 }
 
 /// <summary>
-/// WAL so readers never wait for the writer; a busy timeout so concurrent writers queue instead of failing. Applied once
+/// WAL so readers never wait for the writer; a busy timeout so concurrent writers queue instead of failing; no
+/// automatic checkpoints, which would run inside a commit (<see cref="SqliteCheckpointer"/> does them). Applied once
 /// per physical connection: EF opens a pooled connection for every query, and re-running the pragmas each time was a
 /// measurable share of a message's cost.
 /// </summary>
@@ -107,7 +110,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         if (Prepared.TryGetValue(handle, out _)) return;
         SqliteUnicode.Register(handle);
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;";
         command.ExecuteNonQuery();
         Prepared.AddOrUpdate(handle, Instance);
     }
