@@ -10,7 +10,8 @@ public sealed class BenchArgs
           common:  --url URL  --email E --password P (an owner of the company to load; default the demo owner)
                    --server-pid PID (default: the local Parley.Server process, if any)  --json FILE
           chat:    --visitors 2000 --managers 20 --rate 2000 --duration 60 --warmup 10 --reply-every 10
-          idle:    --visitors 10000
+                   --server-warmup 30 (s of unmeasured load first)  --find-max true --steps 250,500,1000
+          idle:    --visitors 10000 --settle 10 --warmup-visitors 500
           data:    --database sqlite:PATH | postgres:CONNECTION  --conversations 1000000 --messages 10000000 --clients 600000
                    --managers 20 --days 365 --duration 5 --warmup 1 --manager-email manager@demo.local
         """;
