@@ -159,7 +159,12 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             _ => q,
         };
         if (f.TagIds is { Count: > 0 } tags)
-            q = q.Where(c => db.ClientTags.Any(t => t.ClientId == c.ClientId && tags.Contains(t.TagId)));
+        {
+            // The tags' clients are listed once per query, and each conversation's client (carried by the inbox indexes)
+            // is looked up in that list: the conversations the tags pass over are never read.
+            var tagged = db.ClientTags.Where(t => tags.Contains(t.TagId)).Select(t => t.ClientId);
+            q = q.Where(c => tagged.Contains(c.ClientId));
+        }
         if (!string.IsNullOrWhiteSpace(f.Language)) q = q.Where(c => c.Language == f.Language);
         if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
         if (!string.IsNullOrWhiteSpace(f.Search))
