@@ -54,7 +54,8 @@ internal sealed class ClientTagConfiguration : IEntityTypeConfiguration<ClientTa
     public void Configure(EntityTypeBuilder<ClientTag> b)
     {
         b.HasKey(t => new { t.ClientId, t.TagId });
-        b.HasIndex(t => t.TagId);
+        // A tag's clients, read from the index alone (the tag filter's counts start from them).
+        b.HasIndex(t => new { t.TagId, t.ClientId });
         b.HasOne<Tag>().WithMany().HasForeignKey(t => t.TagId).OnDelete(DeleteBehavior.Cascade);
     }
 }

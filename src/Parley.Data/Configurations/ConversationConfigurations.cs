@@ -22,9 +22,10 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         b.Ignore(c => c.IsOpen);
 
         // The inbox: a folder, newest activity first (Id breaks ties, so a page is read in index order without a sort);
-        // the Manager role's view adds the assignee.
-        b.HasIndex(c => new { c.CompanyId, c.Folder, c.LastMessageAt, c.Id });
-        b.HasIndex(c => new { c.CompanyId, c.Folder, c.AssigneeId, c.LastMessageAt, c.Id });
+        // the Manager role's view adds the assignee. The client comes last so that a filter on the client (a tag, a
+        // matching client name) is checked from the index, and a conversation the filter passes over is never read.
+        b.HasIndex(c => new { c.CompanyId, c.Folder, c.LastMessageAt, c.Id, c.ClientId });
+        b.HasIndex(c => new { c.CompanyId, c.Folder, c.AssigneeId, c.LastMessageAt, c.Id, c.ClientId });
         // Finding the client's open conversation on a channel.
         b.HasIndex(c => new { c.ClientId, c.ChannelId, c.Folder });
         // The inactivity sweep.

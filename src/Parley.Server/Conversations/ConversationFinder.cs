@@ -45,8 +45,28 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         var zone = TimeZones.Find(company.TimeZone);
-        var plan = string.IsNullOrWhiteSpace(filter.Search) ? SearchPlan.ListMatches : await ConversationSearch.PlanAsync(db, filter.Search.Trim(), ct);
-        var counts = await CountAsync(member, filter, zone, plan, ct);
+        if (string.IsNullOrWhiteSpace(filter.Search)) return await ListAsync(member, filter, zone, null, cursor, limit, ct);
+
+        // A search lists its matches once, on the connection every query of the request then runs on (a failed request's
+        // list is emptied by the next search on the connection).
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var search = await ConversationSearch.ListAsync(db, member.CompanyId, filter.Search.Trim(), ct);
+            var page = await ListAsync(member, filter, zone, search, cursor, limit, ct);
+            await ConversationSearch.ForgetAsync(db, search, ct);
+            return page;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<ConversationPage> ListAsync(
+        TeamMember member, ConversationFilter filter, TimeZoneInfo zone, SearchMatches? search, string? cursor, int limit, CancellationToken ct)
+    {
+        var counts = await CountAsync(member, filter, zone, search, ct);
         var after = DecodeCursor(cursor);
 
         // Each folder is read on its own, newest first, from its inbox index: the Manager role's view of a folder other
@@ -57,7 +77,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         var rows = new List<(Conversation Conversation, string? Name, string? PhotoUrl)>();
         foreach (var folder in filter.Folder is { } one ? [one] : Enum.GetValues<Folder>())
         {
-            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, plan), after, limit + 1)
+            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, search), after, limit + 1)
                 .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
                 .ToListAsync(ct);
             rows.AddRange(page.Select(r => (r.c, r.Name, r.PhotoUrl)));
@@ -87,7 +107,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), SearchPlan.ListMatches, ct);
+        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), null, ct);
     }
 
     public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
@@ -115,10 +135,11 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     }
 
     /// <summary>The conversations the member may see (Roles table), narrowed by the filter; a search joined as planned.</summary>
-    private IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan, IQueryable<Conversation>? source = null)
+    private IQueryable<Conversation> Filtered(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search, IQueryable<Conversation>? source = null)
     {
+        if (string.IsNullOrWhiteSpace(f.Search)) search = null;
         // A rare text's list of matches is the way in: each listed conversation is looked up by its id.
-        var listed = plan == SearchPlan.ListMatches && !string.IsNullOrWhiteSpace(f.Search);
+        var listed = search is { Plan: SearchPlan.ListMatches };
         var q = (source ?? (listed ? Reached(ById) : null) ?? db.Conversations).AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
         {
@@ -159,13 +180,15 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             _ => q,
         };
         if (f.TagIds is { Count: > 0 } tags)
-            q = q.Where(c => db.ClientTags.Any(t => t.ClientId == c.ClientId && tags.Contains(t.TagId)));
+        {
+            // The tags' clients are listed once per query, and each conversation's client (carried by the inbox indexes)
+            // is looked up in that list: the conversations the tags pass over are never read.
+            var tagged = db.ClientTags.Where(t => tags.Contains(t.TagId)).Select(t => t.ClientId);
+            q = q.Where(c => tagged.Contains(c.ClientId));
+        }
         if (!string.IsNullOrWhiteSpace(f.Language)) q = q.Where(c => c.Language == f.Language);
         if (f.Rating is { } rating) q = q.Where(c => c.Rating == rating);
-        if (!string.IsNullOrWhiteSpace(f.Search))
-        {
-            q = ConversationSearch.Matching(db, q, f.Search.Trim(), plan);
-        }
+        if (search is not null) q = ConversationSearch.Matching(db, q, search);
 
         return q;
     }
@@ -176,7 +199,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     /// <see cref="FolderCounts.Cap"/> and say so: a common word or a large tag then reads about as many rows as the cap
     /// instead of every match, and "1,000+" is all a person needs to know to narrow the filter.
     /// </summary>
-    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan, CancellationToken ct)
+    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search, CancellationToken ct)
     {
         if (CountedByCounters(f))
         {
@@ -187,9 +210,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 
         // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
         const int past = FolderCounts.Cap + 1;
-        var @new = Filtered(member, f with { Folder = Folder.New }, zone, plan).Select(c => c.Id).Take(past);
-        var active = Filtered(member, f with { Folder = Folder.Active }, zone, plan).Select(c => c.Id).Take(past);
-        var archived = (ArchiveFromTheFilter(member, f, zone, plan) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, plan).Select(c => c.Id)).Take(past);
+        var @new = Filtered(member, f with { Folder = Folder.New }, zone, search).Select(c => c.Id).Take(past);
+        var active = Filtered(member, f with { Folder = Folder.Active }, zone, search).Select(c => c.Id).Take(past);
+        var archived = (ArchiveFromTheFilter(member, f, zone, search) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, search).Select(c => c.Id)).Take(past);
         var counted = await db.Companies.Where(c => c.Id == member.CompanyId)
             .Select(_ => new { New = @new.Count(), Active = active.Count(), Archived = archived.Count() })
             .FirstAsync(ct);
@@ -200,24 +223,25 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     /// The whole archive (owner, supervisor) under a common word or a tag is counted from the word's matches or the tag's
     /// clients: they reach the cap after about as many rows, where reading the archive newest first would pass every
     /// conversation without the word or tag on the way. The open folders are small by nature and are read as they are;
-    /// the Manager role's archive is the member's own, which its assignee index reads directly.
+    /// the Manager role's archive is the member's own, which its assignee index reads directly. PostgreSQL walks the
+    /// archive too: it makes the matches distinct with a hash aggregate, which reads every match before the cap (a word's
+    /// 60,000 conversations: 0.57 s; a tag's: 0.15 s), where its walk hashes the list once and stops at the cap (15–40 ms).
     /// </summary>
-    private IQueryable<Guid>? ArchiveFromTheFilter(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchPlan plan)
+    private IQueryable<Guid>? ArchiveFromTheFilter(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search)
     {
-        if (!member.SeesEverything) return null;
+        if (!member.SeesEverything || !db.Database.IsSqlite()) return null;
         var archived = f with { Folder = Folder.Archived };
-        if (!string.IsNullOrWhiteSpace(f.Search))
+        if (search is not null)
         {
-            var text = f.Search.Trim();
-            return plan == SearchPlan.CheckEachConversation && ConversationSearch.Indexed(text)
-                ? ConversationSearch.MatchedIds(db, text,
-                    Filtered(member, archived with { Search = null }, zone, plan, Reached(ById)),
-                    Filtered(member, archived with { Search = null }, zone, plan, Reached(ByClient)))
+            return search is { Plan: SearchPlan.CheckEachConversation, Listed: true }
+                ? ConversationSearch.MatchedIds(db,
+                    Filtered(member, archived with { Search = null }, zone, null, Reached(ById)),
+                    Filtered(member, archived with { Search = null }, zone, null, Reached(ByClient)))
                 : null;
         }
 
         if (f.TagIds is not { Count: > 0 } tags) return null;
-        var archive = Filtered(member, archived with { TagIds = null }, zone, plan, Reached(ByClient));
+        var archive = Filtered(member, archived with { TagIds = null }, zone, null, Reached(ByClient));
         return db.ClientTags.Where(t => tags.Contains(t.TagId)).Join(archive, t => t.ClientId, c => c.ClientId, (t, c) => c.Id).Distinct();
     }
 

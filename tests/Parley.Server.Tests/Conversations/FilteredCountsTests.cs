@@ -73,6 +73,73 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task List_TwoTagsOfOneClient_CountsAndPagesEachConversationOnce()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        var history = await HistoryAsync(hook, owner, "two tags");
+        Guid second;
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            var client = (await db.Conversations.FindAsync(Guid.Parse(history.Waiting)))!.ClientId;
+            var tag = new Tag { Name = "Second two tags", CompanyId = (await db.Clients.FindAsync(client))!.CompanyId };
+            db.Add(tag);
+            db.Add(new ClientTag { ClientId = client, TagId = tag.Id });
+            await db.SaveChangesAsync();
+            second = tag.Id;
+        }
+
+        var tags = $"{history.TagId},{second}";
+        var page = await GetJsonAsync(owner, $"/api/v1/conversations?tag={tags}&limit=30");
+        Assert.Equal((1, 0, FolderCounts.Cap), Counts(page.GetProperty("counts")));
+        Assert.Equal(Newest(history.Archived).Prepend(history.Waiting).Take(90), await AllPagesAsync(owner, $"tag={tags}&limit=30", 90));
+
+        // Under the cap the count is exact: a client with both tags is counted once per conversation.
+        var from = history.Archived.Select(a => a.CreatedAt).Order().ElementAt(history.Archived.Count - 120);
+        var since = history.Archived.Where(a => a.CreatedAt >= from).ToList();
+        var query = $"folder=archived&tag={tags}&period=custom&from={from.ToString("O", CultureInfo.InvariantCulture)}&limit=100";
+        Assert.Equal(since.Count, (await GetJsonAsync(owner, $"/api/v1/conversations?{query}")).GetProperty("counts").GetProperty("archived").GetInt32());
+        Assert.Equal(Newest(since), await AllPagesAsync(owner, query, 1000));
+    }
+
+    [Fact]
+    public async Task List_SearchMatchingMoreClientsThanARareText_CountsCappedAndPagesTheTruth()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        var history = await HistoryAsync(hook, owner, "clients");
+
+        // More clients with the surname than a rare text has, and no message with it: the archived history is spread over
+        // them (one conversation each), the waiting conversation's client keeps its own name.
+        const string surname = "Гарбузенкоклієнт";
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            var waiting = (await db.Conversations.FindAsync(Guid.Parse(history.Waiting)))!;
+            var clients = Enumerable.Range(0, ConversationSearch.RareMatches + 5)
+                .Select(i => new Client { CompanyId = waiting.CompanyId, Name = $"Олена {surname}{i % 7}", CreatedAt = app.Time.GetUtcNow().UtcDateTime })
+                .ToList();
+            db.AddRange(clients);
+            await db.SaveChangesAsync();
+            for (var i = 0; i < history.Archived.Count; i++)
+                (await db.Conversations.FindAsync(history.Archived[i].Id))!.ClientId = clients[i].Id;
+
+            await db.SaveChangesAsync();
+        }
+
+        var page = await GetJsonAsync(owner, $"/api/v1/conversations?q={surname}&limit=40");
+        Assert.Equal((0, 0, FolderCounts.Cap), Counts(page.GetProperty("counts")));
+        Assert.Equal(FolderCounts.Cap, page.GetProperty("counts").GetProperty("cappedAt").GetInt32());
+        Assert.Equal(Newest(history.Archived).Take(120), await AllPagesAsync(owner, $"q={surname}&limit=40", 120));
+
+        // Under the cap the count is exact.
+        var from = history.Archived.Select(a => a.CreatedAt).Order().ElementAt(history.Archived.Count - 50);
+        var recent = await GetJsonAsync(owner, $"/api/v1/conversations?q={surname}&folder=archived&period=custom&from={from.ToString("O", CultureInfo.InvariantCulture)}");
+        Assert.Equal(50, recent.GetProperty("counts").GetProperty("archived").GetInt32());
+    }
+
+    [Fact]
     public async Task List_ManagerRole_CountsAndPagesOnlyWhatTheManagerMaySee()
     {
         await using var hook = await WebhookReceiver.StartAsync();

@@ -630,7 +630,7 @@ namespace Parley.Data.Migrations.Postgres
 
                     b.HasKey("ClientId", "TagId");
 
-                    b.HasIndex("TagId");
+                    b.HasIndex("TagId", "ClientId");
 
                     b.ToTable("ClientTags");
                 });
@@ -764,9 +764,9 @@ namespace Parley.Data.Migrations.Postgres
 
                     b.HasIndex("ClientId", "ChannelId", "Folder");
 
-                    b.HasIndex("CompanyId", "Folder", "LastMessageAt", "Id");
+                    b.HasIndex("CompanyId", "Folder", "LastMessageAt", "Id", "ClientId");
 
-                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt", "Id");
+                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt", "Id", "ClientId");
 
                     b.ToTable("Conversations");
                 });

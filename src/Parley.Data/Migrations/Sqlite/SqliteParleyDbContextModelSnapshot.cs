@@ -618,7 +618,7 @@ namespace Parley.Data.Migrations.Sqlite
 
                     b.HasKey("ClientId", "TagId");
 
-                    b.HasIndex("TagId");
+                    b.HasIndex("TagId", "ClientId");
 
                     b.ToTable("ClientTags");
                 });
@@ -752,9 +752,9 @@ namespace Parley.Data.Migrations.Sqlite
 
                     b.HasIndex("ClientId", "ChannelId", "Folder");
 
-                    b.HasIndex("CompanyId", "Folder", "LastMessageAt", "Id");
+                    b.HasIndex("CompanyId", "Folder", "LastMessageAt", "Id", "ClientId");
 
-                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt", "Id");
+                    b.HasIndex("CompanyId", "Folder", "AssigneeId", "LastMessageAt", "Id", "ClientId");
 
                     b.ToTable("Conversations");
                 });
