@@ -38,20 +38,26 @@ public sealed class IdleScenario : IScenario
         await using var sampler = new ResourceSampler(server);
         var self = Process.GetCurrentProcess();
 
-        var warm = new BenchVisitor?[warmup];
-        try
-        {
-            await Many.ForEachAsync(warmup, concurrency, async (i, c) =>
+        // Connects and joins visitors into the slots, --connect-concurrency at a time; indexes from `first` make each one a new visitor.
+        async Task ConnectAsync(BenchVisitor?[] slots, int first, Latency? latency) =>
+            await Many.ForEachAsync(slots.Length, concurrency, async (i, c) =>
             {
                 try
                 {
-                    warm[i] = (await BenchVisitor.ConnectAsync(args.Url, channel, count + i, null, c)).Visitor;
+                    var (visitor, ms) = await BenchVisitor.ConnectAsync(args.Url, channel, first + i, null, c);
+                    slots[i] = visitor;
+                    latency?.Add(ms);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    report.Error("warm-up visitor connect failed: " + e.GetType().Name, e.Message);
+                    report.Error((latency is null ? "warm-up " : "") + "visitor connect failed: " + e.GetType().Name, e.Message);
                 }
             }, ct);
+
+        var warm = new BenchVisitor?[warmup];
+        try
+        {
+            await ConnectAsync(warm, count, null);
         }
         finally
         {
@@ -70,19 +76,7 @@ public sealed class IdleScenario : IScenario
         var connectFrom = sampler.Mark();
         try
         {
-            await Many.ForEachAsync(count, concurrency, async (i, c) =>
-            {
-                try
-                {
-                    var (visitor, ms) = await BenchVisitor.ConnectAsync(args.Url, channel, i, null, c);
-                    visitors[i] = visitor;
-                    connect.Add(ms);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    report.Error("visitor connect failed: " + e.GetType().Name, e.Message);
-                }
-            }, ct);
+            await ConnectAsync(visitors, 0, connect);
             var connectSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var connectTo = sampler.Mark();
             var connected = visitors.Count(v => v is not null);

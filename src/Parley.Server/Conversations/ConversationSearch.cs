@@ -21,10 +21,14 @@ public enum SearchPlan
 /// <summary>
 /// One request's search. A text long enough for the trigram index has its matches <see cref="Listed"/> once, in
 /// temporary tables of the request's connection, and every query of the request (the page of each folder, the counts)
-/// reads that list instead of the index again. Which side matched at all is known, so a side without matches is not
-/// checked.
+/// reads that list instead of the index again. Whether any message matched is known, so a text no message has is not
+/// looked for in each conversation's messages.
 /// </summary>
-public sealed record SearchMatches(string Text, SearchPlan Plan, bool Listed, bool AnyMessages, bool AnyClients);
+public sealed record SearchMatches(string Text, SearchPlan Plan, bool AnyMessages)
+{
+    /// <summary>Whether the matches were listed: a text shorter than a trigram has no index to list them from.</summary>
+    public bool Listed => ConversationSearch.Indexed(Text);
+}
 
 /// <summary>
 /// Full-text search over messages and the client's name, username, email and phone. Any substring matches,
@@ -51,12 +55,12 @@ public static class ConversationSearch
     /// </summary>
     public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
     {
-        if (!Indexed(text)) return new SearchMatches(text, SearchPlan.CheckEachConversation, Listed: false, AnyMessages: true, AnyClients: true);
+        if (!Indexed(text)) return new SearchMatches(text, SearchPlan.CheckEachConversation, AnyMessages: true);
         var (messages, clients) = db.Database.IsSqlite()
             ? await ListSqliteAsync(db, companyId, text, ct)
             : await ListPostgresAsync(db, companyId, text, ct);
         var plan = messages > RareMatches || clients > RareMatches ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
-        return new SearchMatches(text, plan, Listed: true, messages > 0, clients > 0);
+        return new SearchMatches(text, plan, AnyMessages: messages > 0);
     }
 
     /// <summary>Empties the temporary tables: the connection goes back to the pool without the request's matches.</summary>
