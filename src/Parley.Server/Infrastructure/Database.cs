@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 using Parley.Data;
 
 namespace Parley.Server.Infrastructure;
@@ -27,6 +28,7 @@ public static class Database
 
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
         {
+            connectionString = PreparePostgres(connectionString);
             services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), PoolSize);
             services.AddPooledDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<PostgresParleyDbContext>>();
@@ -76,6 +78,22 @@ public static class Database
         builder.Pooling = true;
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Statements the server runs often are prepared once per physical connection (Npgsql's automatic preparation, off
+    /// unless the connection string sets it): a chat message's handful of queries then skip PostgreSQL's parse and plan.
+    /// A connection string that sets "Max Auto Prepare" itself, 0 included, is left as it is.
+    /// </summary>
+    private static string PreparePostgres(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPrepared };
+        return builder.ToString();
+    }
+
+    /// <summary>Enough for the hot paths' distinct statements (chat, inbox, counts) with room for the filters' variants.</summary>
+    private const int AutoPrepared = 100;
 
     private sealed class ContextFactory<T>(IDbContextFactory<T> inner) : IDbContextFactory<ParleyDbContext>
         where T : ParleyDbContext
