@@ -36,6 +36,7 @@ public static class Database
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             connectionString = PrepareSqlite(connectionString);
+            SqliteStatementCache.Install();
             services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
             services.AddPooledDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
