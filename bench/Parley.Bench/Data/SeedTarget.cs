@@ -139,6 +139,7 @@ public sealed class SqliteSeedTarget : ISeedTarget
     {
         // The search indexes are FTS5 tables with external content, each kept by triggers named after it.
         var searches = (await SchemaAsync("table", null)).Where(t => t.Sql.Contains("USING fts5", StringComparison.OrdinalIgnoreCase)).Select(t => t.Name).ToArray();
+        var queues = (await SchemaAsync("table", null)).Where(t => t.Name == "MessageSearchQueue").ToArray();
         var triggers = await SchemaAsync("trigger", tables);
         foreach (var (name, table, _) in triggers)
         {
@@ -162,6 +163,8 @@ public sealed class SqliteSeedTarget : ISeedTarget
                     await ExecuteAsync("DELETE FROM ConversationCounts");
                     await ExecuteAsync(Parley.Data.Migrations.Sqlite.CountsKey.Backfill);
                 });
+                // Messages queued for the index (DeferredMessageSearch) are in the rebuild: the queue starts empty again.
+                if (queues.Length > 0) await ExecuteAsync("DELETE FROM MessageSearchQueue");
                 foreach (var search in searches)
                     await step($"search index {search}", () => ExecuteAsync($"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
                 await ExecuteAsync("COMMIT");

@@ -74,6 +74,8 @@ public static class ConversationSearch
 
     private static async Task<(int Messages, int Clients)> ListSqliteAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
     {
+        // New messages wait to be indexed in batches; whatever was committed before this search is indexed first.
+        await Infrastructure.SqliteSearchIndexer.CatchUpAsync(db, ct);
         await db.Database.ExecuteSqlRawAsync("""
             CREATE TEMP TABLE IF NOT EXISTS search_messages (rowid INTEGER PRIMARY KEY);
             CREATE TEMP TABLE IF NOT EXISTS search_clients ("Value" TEXT PRIMARY KEY) WITHOUT ROWID;

@@ -42,6 +42,7 @@ public static class Database
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
             services.AddSingleton(new SqliteCheckpointer.Target(connectionString));
             services.AddHostedService<SqliteCheckpointer>();
+            services.AddHostedService<SqliteSearchIndexer>();
         }
         else
         {
