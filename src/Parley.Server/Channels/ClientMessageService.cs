@@ -162,8 +162,11 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     /// </summary>
     private async Task<(Company, Client, Guid? DuplicateId)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        var known = db.Clients
-            .Where(c => db.ClientIdentities.Any(i => i.ClientId == c.Id && i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId))
+        // From the identity's index to the client and its company: written as a filter on Clients (EXISTS), SQLite read
+        // every client of every company and checked each one, for every message.
+        var known = db.ClientIdentities
+            .Where(i => i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId)
+            .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
             .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new { Client = c, Company = company });
         var cmid = inbound.ClientMessageId;
         var found = cmid is null
