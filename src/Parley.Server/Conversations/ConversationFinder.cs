@@ -208,6 +208,14 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
         }
 
+        if (CountedByTagCounters(f, out var tag))
+        {
+            // Capped as a counted tag always was, so the answer does not depend on which way it was taken.
+            var rows = await TagCounters(member, f, tag).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
+            int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
+            return FolderCounts.Limited(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        }
+
         // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
         const int past = FolderCounts.Cap + 1;
         var @new = Filtered(member, f with { Folder = Folder.New }, zone, search).Select(c => c.Id).Take(past);
@@ -260,6 +268,34 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     private static bool CountedByCounters(ConversationFilter f) =>
         f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"
         && f.TagIds is not { Count: > 0 } && f.Rating is null && string.IsNullOrWhiteSpace(f.Search);
+
+    /// <summary>
+    /// One tag, with at most the filters its counters have columns for (who is assigned). Several tags are counted from the
+    /// conversations: a client with two of them would be counted twice by summing the tags' counters.
+    /// </summary>
+    private static bool CountedByTagCounters(ConversationFilter f, out Guid tag)
+    {
+        tag = f.TagIds is [var one] ? one : Guid.Empty;
+        return f.TagIds is [_] && f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"
+            && f.Platforms is not { Count: > 0 } && f.AiHandled is null && string.IsNullOrWhiteSpace(f.Language) && f.Rating is null
+            && string.IsNullOrWhiteSpace(f.Search);
+    }
+
+    /// <summary>The tag counter rows of what <see cref="Filtered"/> would show, for the filters <see cref="CountedByTagCounters"/> allows.</summary>
+    private IQueryable<TagCount> TagCounters(TeamMember member, ConversationFilter f, Guid tag)
+    {
+        var unassigned = ConversationCount.Unassigned;
+        var q = db.TagCounts.Where(k => k.CompanyId == member.CompanyId && k.TagId == tag);
+        if (!member.SeesEverything)
+            q = q.Where(k => k.AssigneeId == member.Id || (k.Folder == Folder.New && k.AssigneeId == unassigned));
+        if (f.ManagerIds is { Count: > 0 } managers) q = q.Where(k => k.AssigneeId != unassigned && managers.Contains(k.AssigneeId));
+        return f.Chats switch
+        {
+            "mine" => q.Where(k => k.AssigneeId == member.Id),
+            "unassigned" => q.Where(k => k.AssigneeId == unassigned),
+            _ => q,
+        };
+    }
 
     private static bool PeriodIsAll(ConversationFilter f) => f.Period is null or "all" && f.From is null && f.To is null;
 
