@@ -212,9 +212,10 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 
     /// <summary>
     /// Folder counts of what the filter shows. Filters that the maintained counters have columns for are summed from
-    /// them (a few rows whatever the company's size). The others count the matching conversations of each folder up to
-    /// <see cref="FolderCounts.Cap"/> and say so: a common word or a large tag then reads about as many rows as the cap
-    /// instead of every match, and "1,000+" is all a person needs to know to narrow the filter.
+    /// them (a few rows whatever the company's size): the folder counters, or one tag's counters (capped like a counted
+    /// tag). The others count the matching conversations of each folder up to <see cref="FolderCounts.Cap"/> and say so:
+    /// a common word or several large tags then read about as many rows as the cap instead of every match, and "1,000+"
+    /// is all a person needs to know to narrow the filter.
     /// </summary>
     private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search, CancellationToken ct)
     {
