@@ -14,6 +14,7 @@ public sealed class BenchArgs
           idle:    --visitors 10000 --settle 10 --warmup-visitors 500
           data:    --database sqlite:PATH | postgres:CONNECTION  --conversations 1000000 --messages 10000000 --clients 600000
                    --managers 20 --days 365 --duration 5 --warmup 1 --manager-email manager@demo.local
+                   --only tag,search (only the measures whose name contains one of the words)
         """;
 
     private readonly Dictionary<string, string> _values;

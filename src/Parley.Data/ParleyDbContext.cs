@@ -36,6 +36,7 @@ public abstract class ParleyDbContext(DbContextOptions options) : IdentityUserCo
     public DbSet<QuickReply> QuickReplies => Set<QuickReply>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Data.Conversations.ConversationCount> ConversationCounts => Set<Data.Conversations.ConversationCount>();
+    public DbSet<Data.Conversations.TagCount> TagCounts => Set<Data.Conversations.TagCount>();
     public DbSet<ConversationTopic> ConversationTopics => Set<ConversationTopic>();
     public DbSet<ConversationEvent> ConversationEvents => Set<ConversationEvent>();
     public DbSet<Message> Messages => Set<Message>();

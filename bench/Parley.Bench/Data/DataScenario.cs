@@ -20,6 +20,8 @@ public sealed class DataScenario : IScenario
         var duration = TimeSpan.FromSeconds(args.Fraction("duration", 5));
         var warmup = TimeSpan.FromSeconds(args.Fraction("warmup", 1));
         var managerEmail = args.Get("manager-email", "manager@demo.local");
+        // --only tag,search: just the measures whose name contains one of the words (a quicker round on one change).
+        var only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
         Sample sample;
         var days = plan.Days;
@@ -45,6 +47,7 @@ public sealed class DataScenario : IScenario
         var cursor = (string?)firstPage["nextCursor"] ?? "";
         foreach (var (name, api, path) in Measures(sample, owner, manager, cursor))
         {
+            if (only.Length > 0 && !only.Any(word => name.Contains(word, StringComparison.OrdinalIgnoreCase))) continue;
             var latency = new Latency();
             await RunAsync(api, path, warmup, null, report, name, ct);
             await RunAsync(api, path, duration, latency, report, name, ct);

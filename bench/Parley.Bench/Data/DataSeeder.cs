@@ -39,7 +39,8 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
         // The big tables load bare: their secondary indexes and the triggers that keep the folder counts and search indexes
         // are put back afterwards, and what the triggers would have kept is rebuilt once from the loaded rows.
         string[] big = ["Clients", "Conversations", "Messages"];
-        var restoreTriggers = await db.SuspendTriggersAsync(big);
+        // The clients' tags load with the clients, and their triggers move tag counts.
+        var restoreTriggers = await db.SuspendTriggersAsync([.. big, "ClientTags"]);
         var restoreIndexes = new List<Func<Task>>();
         try
         {
@@ -68,8 +69,8 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
     public const string SearchWord = "London";
 
     /// <summary>
-    /// What the triggers would have kept is exact: every counter row equals a fresh count of the conversations (and there
-    /// is no other), and the message search index finds exactly the messages that contain a seeded word — some of them.
+    /// What the triggers would have kept is exact: every counter row (folder and tag counts) equals a fresh count of the
+    /// conversations (and there is no other), and the message search index finds exactly the messages that contain a seeded word — some of them.
     /// </summary>
     private async Task VerifyAsync(DemoCompany company)
     {
@@ -87,6 +88,15 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
         if (wrong != 0 || total != conversations)
             throw new InvalidOperationException($"The folder counts are wrong after seeding: {wrong} counter rows differ from a fresh count; they add up to {total:N0} of {conversations:N0} conversations.");
         Console.Error.WriteLine($"data: folder counts exact ({total:N0} conversations)");
+
+        const string tagCounted = $"""
+            SELECT c."CompanyId", t."TagId", COALESCE(c."AssigneeId", {zero}) AS "AssigneeId", c."Folder", COUNT(*) AS "Count"
+            FROM "ClientTags" t JOIN "Conversations" c ON c."ClientId" = t."ClientId" GROUP BY c."CompanyId", t."TagId", COALESCE(c."AssigneeId", {zero}), c."Folder"
+            """;
+        const string tagKept = """SELECT "CompanyId", "TagId", "AssigneeId", "Folder", "Count" FROM "TagCounts" WHERE "Count" <> 0""";
+        var tagWrong = await db.ScalarAsync<long>($"SELECT (SELECT COUNT(*) FROM ({tagCounted} EXCEPT {tagKept}) a) + (SELECT COUNT(*) FROM ({tagKept} EXCEPT {tagCounted}) b)");
+        if (tagWrong != 0) throw new InvalidOperationException($"The tag counts are wrong after seeding: {tagWrong} counter rows differ from a fresh count.");
+        Console.Error.WriteLine("data: tag counts exact");
 
         var (indexed, scanned) = await db.SearchMessagesAsync(SearchWord);
         if (indexed != scanned || indexed == 0)

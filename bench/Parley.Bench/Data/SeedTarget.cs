@@ -23,9 +23,9 @@ public interface ISeedTarget : IAsyncDisposable
     Task<Func<Task>> DropIndexesAsync(string table);
 
     /// <summary>
-    /// The triggers that keep derived data — the folder counts and, on SQLite, the search indexes (the DataScale migrations)
-    /// — stop firing while the tables are loaded, instead of once per row. The returned step puts exactly the same triggers
-    /// back and rebuilds that data from the loaded rows (each part timed by <paramref name="step"/>'s caller). A trigger the
+    /// The triggers that keep derived data — the folder and tag counts and, on SQLite, the search indexes (the DataScale and
+    /// TagCounts migrations) — stop firing while the tables are loaded, instead of once per row. The returned step puts
+    /// exactly the same triggers back and rebuilds that data from the loaded rows (each part timed by <paramref name="step"/>'s caller). A trigger the
     /// seeding does not know how to make up for is refused, so nothing derived is silently left stale.
     /// </summary>
     Task<Func<Step, Task>> SuspendTriggersAsync(string[] tables);
@@ -143,7 +143,8 @@ public sealed class SqliteSeedTarget : ISeedTarget
         var triggers = await SchemaAsync("trigger", tables);
         foreach (var (name, table, _) in triggers)
         {
-            if (!name.StartsWith("ConversationCounts_", StringComparison.Ordinal) && !searches.Any(search => name.StartsWith(search + "_", StringComparison.Ordinal)))
+            if (!name.StartsWith("ConversationCounts_", StringComparison.Ordinal) && !name.StartsWith("TagCounts_", StringComparison.Ordinal)
+                && !searches.Any(search => name.StartsWith(search + "_", StringComparison.Ordinal)))
                 throw new InvalidOperationException($"The seeding does not know what trigger {name} on {table} keeps, so it cannot load without it.");
         }
 
@@ -162,6 +163,11 @@ public sealed class SqliteSeedTarget : ISeedTarget
                 {
                     await ExecuteAsync("DELETE FROM ConversationCounts");
                     await ExecuteAsync(Parley.Data.Migrations.Sqlite.CountsKey.Backfill);
+                });
+                await step("tag counts", async () =>
+                {
+                    await ExecuteAsync("DELETE FROM TagCounts");
+                    await ExecuteAsync(Parley.Data.Migrations.Sqlite.TagCountsKey.Backfill);
                 });
                 // Messages queued for the index (DeferredMessageSearch) are in the rebuild: the queue starts empty again.
                 if (queues.Length > 0) await ExecuteAsync("DELETE FROM MessageSearchQueue");
@@ -334,7 +340,7 @@ public sealed class PostgresSeedTarget : ISeedTarget
         {
             while (await reader.ReadAsync())
             {
-                if (!reader.GetString(0).StartsWith("ConversationCounts_", StringComparison.Ordinal))
+                if (!reader.GetString(0).StartsWith("ConversationCounts_", StringComparison.Ordinal) && !reader.GetString(0).StartsWith("TagCounts_", StringComparison.Ordinal))
                     throw new InvalidOperationException($"The seeding does not know what trigger {reader.GetString(0)} on {reader.GetString(1)} keeps, so it cannot load without it.");
             }
         }
@@ -352,6 +358,14 @@ public sealed class PostgresSeedTarget : ISeedTarget
                 await ExecuteAsync("LOCK TABLE \"Conversations\" IN SHARE MODE");
                 await ExecuteAsync("DELETE FROM \"ConversationCounts\"");
                 await ExecuteAsync(Parley.Data.Migrations.Postgres.CountsKey.Backfill);
+                await transaction.CommitAsync();
+            });
+            await step("tag counts", async () =>
+            {
+                await using var transaction = await _connection.BeginTransactionAsync();
+                await ExecuteAsync("LOCK TABLE \"Conversations\", \"ClientTags\" IN SHARE MODE");
+                await ExecuteAsync("DELETE FROM \"TagCounts\"");
+                await ExecuteAsync(Parley.Data.Migrations.Postgres.TagCountsKey.Backfill);
                 await transaction.CommitAsync();
             });
         };

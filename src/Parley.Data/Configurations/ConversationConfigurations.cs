@@ -49,6 +49,15 @@ internal sealed class ConversationCountConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class TagCountConfiguration : IEntityTypeConfiguration<TagCount>
+{
+    public void Configure(EntityTypeBuilder<TagCount> b)
+    {
+        b.ToTable("TagCounts");
+        b.HasKey(k => new { k.CompanyId, k.TagId, k.AssigneeId, k.Folder });
+    }
+}
+
 internal sealed class ConversationTopicConfiguration : IEntityTypeConfiguration<ConversationTopic>
 {
     public void Configure(EntityTypeBuilder<ConversationTopic> b)

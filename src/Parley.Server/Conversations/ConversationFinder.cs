@@ -68,6 +68,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     {
         var counts = await CountAsync(member, filter, zone, search, ct);
         var after = DecodeCursor(cursor);
+        var source = await RareTagsAsync(member, filter, search, ct) ? Reached(ByClient) : null;
 
         // Each folder is read on its own, newest first, from its inbox index: the Manager role's view of a folder other
         // than New is then a plain assignee range instead of an OR the planner cannot read in index order, and a filter
@@ -77,7 +78,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         var rows = new List<(Conversation Conversation, string? Name, string? PhotoUrl)>();
         foreach (var folder in filter.Folder is { } one ? [one] : Enum.GetValues<Folder>())
         {
-            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, search), after, limit + 1)
+            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, search, source), after, limit + 1)
                 .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
                 .ToListAsync(ct);
             rows.AddRange(page.Select(r => (r.c, r.Name, r.PhotoUrl)));
@@ -89,6 +90,22 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             .Select(r => ConversationItem.From(r.Conversation, r.Name, r.PhotoUrl)).ToList();
         var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
         return new ConversationPage(items, counts, next);
+    }
+
+    /// <summary>Tags with at most this many conversations in the company (all folders) are read from their clients.</summary>
+    public const int RareTag = 2000;
+
+    /// <summary>
+    /// Whether SQLite should read the page from the tags' clients rather than the folder newest first: a folder read
+    /// newest first passes every conversation without the tag until the page is full, the whole archive (0.18 s at 1 M)
+    /// for a tag of a few clients, where its clients' conversations are a few index reads and a small sort. The tag
+    /// counters say how many there are. PostgreSQL's planner sees a rare tag in its statistics and does the same itself.
+    /// </summary>
+    private async Task<bool> RareTagsAsync(TeamMember member, ConversationFilter f, SearchMatches? search, CancellationToken ct)
+    {
+        if (f.TagIds is not { Count: > 0 } tags || search is not null || !db.Database.IsSqlite()) return false;
+        var conversations = await db.TagCounts.Where(k => k.CompanyId == member.CompanyId && tags.Contains(k.TagId)).SumAsync(k => k.Count, ct);
+        return conversations <= RareTag;
     }
 
     /// <summary>The newest <paramref name="take"/> conversations of the query after the cursor, in inbox order.</summary>
@@ -195,9 +212,10 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
 
     /// <summary>
     /// Folder counts of what the filter shows. Filters that the maintained counters have columns for are summed from
-    /// them (a few rows whatever the company's size). The others count the matching conversations of each folder up to
-    /// <see cref="FolderCounts.Cap"/> and say so: a common word or a large tag then reads about as many rows as the cap
-    /// instead of every match, and "1,000+" is all a person needs to know to narrow the filter.
+    /// them (a few rows whatever the company's size): the folder counters, or one tag's counters (capped like a counted
+    /// tag). The others count the matching conversations of each folder up to <see cref="FolderCounts.Cap"/> and say so:
+    /// a common word or several large tags then read about as many rows as the cap instead of every match, and "1,000+"
+    /// is all a person needs to know to narrow the filter.
     /// </summary>
     private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search, CancellationToken ct)
     {
@@ -206,6 +224,14 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             var rows = await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
             int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
             return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+        }
+
+        if (CountedByTagCounters(f, out var tag))
+        {
+            // Capped as a counted tag always was, so the answer does not depend on which way it was taken.
+            var rows = await TagCounters(member, f, tag).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
+            int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
+            return FolderCounts.Limited(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
         }
 
         // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
@@ -260,6 +286,34 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     private static bool CountedByCounters(ConversationFilter f) =>
         f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"
         && f.TagIds is not { Count: > 0 } && f.Rating is null && string.IsNullOrWhiteSpace(f.Search);
+
+    /// <summary>
+    /// One tag, with at most the filters its counters have columns for (who is assigned). Several tags are counted from the
+    /// conversations: a client with two of them would be counted twice by summing the tags' counters.
+    /// </summary>
+    private static bool CountedByTagCounters(ConversationFilter f, out Guid tag)
+    {
+        tag = f.TagIds is [var one] ? one : Guid.Empty;
+        return f.TagIds is [_] && f.ClientId is null && f.TopicIds is not { Count: > 0 } && PeriodIsAll(f) && f.Chats is null or "all" or "mine" or "unassigned"
+            && f.Platforms is not { Count: > 0 } && f.AiHandled is null && string.IsNullOrWhiteSpace(f.Language) && f.Rating is null
+            && string.IsNullOrWhiteSpace(f.Search);
+    }
+
+    /// <summary>The tag counter rows of what <see cref="Filtered"/> would show, for the filters <see cref="CountedByTagCounters"/> allows.</summary>
+    private IQueryable<TagCount> TagCounters(TeamMember member, ConversationFilter f, Guid tag)
+    {
+        var unassigned = ConversationCount.Unassigned;
+        var q = db.TagCounts.Where(k => k.CompanyId == member.CompanyId && k.TagId == tag);
+        if (!member.SeesEverything)
+            q = q.Where(k => k.AssigneeId == member.Id || (k.Folder == Folder.New && k.AssigneeId == unassigned));
+        if (f.ManagerIds is { Count: > 0 } managers) q = q.Where(k => k.AssigneeId != unassigned && managers.Contains(k.AssigneeId));
+        return f.Chats switch
+        {
+            "mine" => q.Where(k => k.AssigneeId == member.Id),
+            "unassigned" => q.Where(k => k.AssigneeId == unassigned),
+            _ => q,
+        };
+    }
 
     private static bool PeriodIsAll(ConversationFilter f) => f.Period is null or "all" && f.From is null && f.To is null;
 

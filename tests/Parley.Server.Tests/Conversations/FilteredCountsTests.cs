@@ -19,7 +19,11 @@ namespace Parley.Server.Tests.Conversations;
 public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ParleyApp
 {
-    /// <summary>More archived matches than the cap: one client's long history, every conversation with the word.</summary>
+    /// <summary>
+    /// More archived matches than the cap: one client's long history, every conversation with the word. Its tag has fewer
+    /// conversations than <see cref="ConversationFinder.RareTag"/>, so SQLite pages it from its client; two tags of the
+    /// client add up past it and are paged newest first from the folder: both ways are checked against the truth.
+    /// </summary>
     private sealed record History(string Word, Guid TagId, string Waiting, List<Seeded> Archived);
 
     private sealed record Seeded(Guid Id, DateTime CreatedAt, DateTime LastMessageAt, bool Managers, bool WordVisible);
@@ -186,6 +190,7 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var start = app.Time.GetUtcNow().UtcDateTime.AddDays(-30);
         var archived = new List<Seeded>();
+        Assert.InRange(FolderCounts.Cap + 61, ConversationFinder.RareTag / 2 + 1, ConversationFinder.RareTag);
         for (var i = 0; i < FolderCounts.Cap + 60; i++)
         {
             var created = start.AddMinutes(i * 2);

@@ -118,6 +118,29 @@ namespace Parley.Data.Migrations.Postgres
                     b.ToTable("ConversationCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Conversations.TagCount", b =>
+                {
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TagId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AssigneeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CompanyId", "TagId", "AssigneeId", "Folder");
+
+                    b.ToTable("TagCounts", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")

@@ -113,6 +113,29 @@ namespace Parley.Data.Migrations.Sqlite
                     b.ToTable("ConversationCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Parley.Data.Conversations.TagCount", b =>
+                {
+                    b.Property<Guid>("CompanyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TagId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AssigneeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CompanyId", "TagId", "AssigneeId", "Folder");
+
+                    b.ToTable("TagCounts", (string)null);
+                });
+
             modelBuilder.Entity("Parley.Data.Identity.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
