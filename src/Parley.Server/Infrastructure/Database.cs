@@ -84,7 +84,9 @@ public static class Database
     /// <summary>
     /// Statements the server runs often are prepared once per physical connection (Npgsql's automatic preparation, off
     /// unless the connection string sets it): a chat message's handful of queries then skip PostgreSQL's parse and plan.
-    /// A connection string that sets "Max Auto Prepare" itself, 0 included, is left as it is.
+    /// A connection string that sets "Max Auto Prepare" itself, 0 included, is left as it is. PostgreSQL may keep one
+    /// generic plan for a prepared statement; the inbox, whose plans depend on its values, asks for custom plans
+    /// (<see cref="Conversations.ConversationFinder"/>).
     /// </summary>
     private static string PreparePostgres(string connectionString)
     {
