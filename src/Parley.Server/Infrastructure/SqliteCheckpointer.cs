@@ -15,44 +15,22 @@ namespace Parley.Server.Infrastructure;
 /// one copies the little written since: only a log copied to its end can start over from its beginning at the next
 /// commit. Without that step the log never got to start over under a steady load and grew by 20 MB a second.
 /// </remarks>
-/// <remarks>
-/// Automatic checkpoints are switched off per connection (<see cref="SqlitePragmas"/>). The interval is wall-clock
-/// housekeeping, not product time, so it does not follow an injected <see cref="TimeProvider"/>.
-/// </remarks>
-public sealed class SqliteCheckpointer(SqliteCheckpointer.Target target, ILogger<SqliteCheckpointer> logger) : BackgroundService
+/// <remarks>Automatic checkpoints are switched off per connection (<see cref="SqlitePragmas"/>).</remarks>
+public sealed class SqliteCheckpointer(SqliteCheckpointer.Target target, ILogger<SqliteCheckpointer> logger)
+    : SqliteBackgroundPass(target, logger, Interval)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The database file to keep checkpointed (the server's SQLite connection string).</summary>
+    /// <summary>The server's SQLite database (its connection string), for the background passes.</summary>
     public sealed record Target(string ConnectionString);
 
     /// <summary>What one checkpoint did: pages in the log, pages copied to the database (SQLite's own counts).</summary>
     public readonly record struct Result(bool Busy, long LogPages, long CopiedPages);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await using var connection = new SqliteConnection(target.ConnectionString);
-        using var timer = new PeriodicTimer(Interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(stoppingToken);
-                    await PassAsync(connection, target.ConnectionString, stoppingToken);
-                }
-                catch (SqliteException ex)
-                {
-                    // The next tick tries again; the log only grows meanwhile.
-                    logger.LogWarning(ex, "SQLite checkpoint failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override string Name => "checkpoint";
+
+    protected override Task RunAsync(SqliteConnection connection, string connectionString, CancellationToken ct) =>
+        PassAsync(connection, connectionString, ct);
 
     /// <summary>One pass: the bulk while writers write, the rest while they wait (see the remarks).</summary>
     public static async Task<Result> PassAsync(SqliteConnection connection, string connectionString, CancellationToken ct)

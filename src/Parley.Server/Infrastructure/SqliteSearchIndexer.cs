@@ -9,37 +9,18 @@ namespace Parley.Server.Infrastructure;
 /// Puts new messages into SQLite's trigram index a batch at a time (<see cref="MessageSearchQueue"/>): four times a
 /// second in the background, and before every search reads the index, so a search finds every message committed
 /// before it. Indexed one by one, inside each message's own commit, FTS5 wrote a new index segment per message: about
-/// 190 µs of the one write lock per message, against about 10 µs in batches (a sixth of a chat message's database time).
+/// 190 µs of the one write lock per message, against about 10 µs in batches.
 /// </summary>
-/// <remarks>The interval is wall-clock housekeeping, like <see cref="SqliteCheckpointer"/>'s; correctness does not depend on it.</remarks>
-public sealed class SqliteSearchIndexer(SqliteCheckpointer.Target target, ILogger<SqliteSearchIndexer> logger) : BackgroundService
+/// <remarks>Correctness does not depend on the interval: a search indexes what waits before it reads the index anyway.</remarks>
+public sealed class SqliteSearchIndexer(SqliteCheckpointer.Target target, ILogger<SqliteSearchIndexer> logger)
+    : SqliteBackgroundPass(target, logger, Interval)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await using var connection = new SqliteConnection(target.ConnectionString);
-        using var timer = new PeriodicTimer(Interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(stoppingToken);
-                    await IndexQueuedAsync(connection, target.ConnectionString, stoppingToken);
-                }
-                catch (SqliteException ex)
-                {
-                    // The next tick tries again; a search indexes what waits before it reads the index anyway.
-                    logger.LogWarning(ex, "Indexing queued messages for search failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override string Name => "search indexing";
+
+    protected override Task RunAsync(SqliteConnection connection, string connectionString, CancellationToken ct) =>
+        IndexQueuedAsync(connection, connectionString, ct);
 
     /// <summary>Indexes everything queued, a batch per write transaction, on a connection of its own; returns how many.</summary>
     public static async Task<int> IndexQueuedAsync(SqliteConnection connection, string connectionString, CancellationToken ct)
