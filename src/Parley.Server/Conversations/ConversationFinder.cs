@@ -50,8 +50,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         // list is emptied by the next search on the connection). On PostgreSQL the server's frequent statements are
         // prepared, and PostgreSQL may then keep one generic plan for a statement after its fifth run; the inbox's are
         // planned for their values instead (a generic plan cannot tell a week of the archive from all of it: the owner's
-        // "last 7 days" took 250 ms with one, 7 ms without). A failed request's setting goes with the connection's reset
-        // when it returns to the pool.
+        // "last 7 days" took 250 ms with one, 7 ms without). A failed request leaves the setting on its connection until
+        // Npgsql resets the session as the connection goes back to the pool; a custom plan is never wrong, only slower.
         var postgres = db.Database.IsNpgsql();
         await db.Database.OpenConnectionAsync(ct);
         try
