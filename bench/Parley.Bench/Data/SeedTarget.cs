@@ -138,8 +138,9 @@ public sealed class SqliteSeedTarget : ISeedTarget
     public async Task<Func<Step, Task>> SuspendTriggersAsync(string[] tables)
     {
         // The search indexes are FTS5 tables with external content, each kept by triggers named after it.
-        var searches = (await SchemaAsync("table", null)).Where(t => t.Sql.Contains("USING fts5", StringComparison.OrdinalIgnoreCase)).Select(t => t.Name).ToArray();
-        var queues = (await SchemaAsync("table", null)).Where(t => t.Name == "MessageSearchQueue").ToArray();
+        var schemaTables = await SchemaAsync("table", null);
+        var searches = schemaTables.Where(t => t.Sql.Contains("USING fts5", StringComparison.OrdinalIgnoreCase)).Select(t => t.Name).ToArray();
+        var searchQueue = schemaTables.Any(t => t.Name == "MessageSearchQueue");
         var triggers = await SchemaAsync("trigger", tables);
         foreach (var (name, table, _) in triggers)
         {
@@ -170,7 +171,7 @@ public sealed class SqliteSeedTarget : ISeedTarget
                     await ExecuteAsync(Parley.Data.Migrations.Sqlite.TagCountsKey.Backfill);
                 });
                 // Messages queued for the index (DeferredMessageSearch) are in the rebuild: the queue starts empty again.
-                if (queues.Length > 0) await ExecuteAsync("DELETE FROM MessageSearchQueue");
+                if (searchQueue) await ExecuteAsync("DELETE FROM MessageSearchQueue");
                 foreach (var search in searches)
                     await step($"search index {search}", () => ExecuteAsync($"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
                 await ExecuteAsync("COMMIT");
