@@ -263,6 +263,36 @@ public abstract class LiveChatTests<TApp>(TApp app) : BrowserTest<TApp>(app)
         await page.GetByRole(AriaRole.Button, new() { Name = "UK", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("folder-new")).ToContainTextAsync("Нові");
     }
+    [Fact]
+    public async Task Notes_ClientWritesAsEachIsSent_EveryNoteAndMessageStaysShown()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await App.ApiAsync(ConsoleApp.OwnerEmail);
+        var channel = await ApiChannel.CreateAsync(owner, hook.Url);
+        var client = "Olha " + Guid.NewGuid().ToString("N")[..6];
+        await channel.ClientSaysAsync(owner, client, "Добрий день", client);
+        var page = await App.SignInAsync(ConsoleApp.ManagerEmail);
+        await page.GetByTestId("chat").Filter(new() { HasText = client }).ClickAsync();
+        await page.GetByTestId("reply").ClickAsync();
+        await Expect(page.GetByTestId("conversation")).ToHaveAttributeAsync("data-folder", "Active");
+        await page.GetByTestId("note-mode").CheckAsync();
+
+        // Each client message is marked read by the open pane and announced again while the note is being sent: the
+        // note must not be lost to a reload that read the messages before it was committed.
+        for (var i = 1; i <= 4; i++)
+        {
+            await channel.ClientSaysAsync(owner, client, $"Питання {i}", client);
+            await page.GetByTestId("composer").FillAsync($"Нотатка {i}");
+            await page.GetByTestId("composer").PressAsync("Enter");
+        }
+
+        await Expect(page.Locator(".msg.note")).ToHaveCountAsync(4);
+        for (var i = 1; i <= 4; i++)
+        {
+            await Expect(page.GetByTestId("message-text").Filter(new() { HasText = $"Нотатка {i}" })).ToHaveCountAsync(1);
+            await Expect(page.GetByTestId("message-text").Filter(new() { HasText = $"Питання {i}" })).ToHaveCountAsync(1);
+        }
+    }
 }
 
 public sealed class LiveChatTests_Sqlite(SqliteConsoleApp app) : LiveChatTests<SqliteConsoleApp>(app);
