@@ -9,6 +9,7 @@ using Parley.Domain.Messages;
 using Parley.Domain.SystemMessages;
 using Parley.Domain.Team;
 using Parley.Server.Conversations;
+using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Channels;
@@ -69,10 +70,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
 
         if (inbound.ButtonPayload is { } payload) return await PressButtonAsync(company, client, channel, payload, now, ct);
 
-        var conversation = await db.Conversations.Include(c => c.Topics)
-            .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id && c.Folder != Folder.Archived)
-            .OrderByDescending(c => c.CreatedAt)
-            .FirstOrDefaultAsync(ct);
+        var conversation = await OpenConversation.For(db)(db, client.Id, channel.Id, ct);
 
         if (client.IsBlocked) return await KeepHiddenAsync(company, client, channel, conversation, inbound, now, ct);
 
@@ -162,25 +160,9 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     /// </summary>
     private async Task<(Company, Client, Guid? DuplicateId)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        // From the identity's index to the client and its company: written as a filter on Clients (EXISTS), SQLite read
-        // every client of every company and checked each one, for every message.
-        var known = db.ClientIdentities
-            .Where(i => i.ChannelId == channel.Id && i.ExternalId == inbound.ExternalClientId)
-            .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
-            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new { Client = c, Company = company });
-        var cmid = inbound.ClientMessageId;
-        var found = cmid is null
-            ? await known.Select(k => new { k.Client, k.Company, DuplicateId = (Guid?)null }).FirstOrDefaultAsync(ct)
-            : await known.Select(k => new
-            {
-                k.Client,
-                k.Company,
-                DuplicateId = db.Messages
-                    .Where(m => m.CompanyId == k.Company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
-                        && db.Conversations.Any(c => c.Id == m.ConversationId && c.ClientId == k.Client.Id && c.ChannelId == channel.Id))
-                    .Select(m => (Guid?)m.Id)
-                    .FirstOrDefault(),
-            }).FirstOrDefaultAsync(ct);
+        var found = inbound.ClientMessageId is { } cmid
+            ? await KnownWithDuplicate.For(db)(db, channel.Id, inbound.ExternalClientId, cmid, ct)
+            : await Known.For(db)(db, channel.Id, inbound.ExternalClientId, ct);
         if (found is { Client: var client })
         {
             // Channels tell us more over time (a name typed later, a language); never overwrite what a manager typed.
@@ -215,6 +197,36 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         db.Clients.Add(created);
         return (company, created, null);
     }
+
+    private sealed record KnownClient(Client Client, Company Company, Guid? DuplicateId);
+
+    // The reads of every inbound message, compiled once. From the identity's index to the client and its company: written as a filter on Clients (EXISTS),
+    // SQLite read every client of every company and checked each one, for every message.
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid channelId, string externalId, CancellationToken ct) => db.ClientIdentities
+            .Where(i => i.ChannelId == channelId && i.ExternalId == externalId)
+            .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
+            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new KnownClient(c, company, null))
+            .FirstOrDefault()));
+
+    /// <summary>As <see cref="Known"/>, with the message this client already sent under the same client message id, if any.</summary>
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, string, CancellationToken, Task<KnownClient?>>> KnownWithDuplicate = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid channelId, string externalId, string cmid, CancellationToken ct) => db.ClientIdentities
+            .Where(i => i.ChannelId == channelId && i.ExternalId == externalId)
+            .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
+            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new KnownClient(c, company, db.Messages
+                .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
+                    && db.Conversations.Any(x => x.Id == m.ConversationId && x.ClientId == c.Id && x.ChannelId == channelId))
+                .Select(m => (Guid?)m.Id)
+                .FirstOrDefault()))
+            .FirstOrDefault()));
+
+    /// <summary>The client's conversation on this channel that is not archived, with its topics.</summary>
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, CancellationToken, Task<Conversation?>>> OpenConversation = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid clientId, Guid channelId, CancellationToken ct) => db.Conversations.Include(c => c.Topics)
+            .Where(c => c.ClientId == clientId && c.ChannelId == channelId && c.Folder != Folder.Archived)
+            .OrderByDescending(c => c.CreatedAt)
+            .FirstOrDefault()));
 
     private static Conversation NewConversation(Company company, Client client, Channel channel, InboundMessage inbound) => new()
     {

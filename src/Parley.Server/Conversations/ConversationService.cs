@@ -1,12 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 using Parley.Data.Outbox;
+using Parley.Domain.Clients;
 using Parley.Domain.Common;
+using Parley.Domain.Companies;
 using Parley.Domain.Conversations;
 using Parley.Domain.Messages;
 using Parley.Domain.Team;
 using Parley.Server.Channels;
 using Parley.Server.Channels.Widget;
+using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Conversations;
@@ -277,11 +280,20 @@ internal static class ConversationUnits
 {
     public static async Task<ConversationUnit?> LoadAsync(ParleyDbContext db, ChannelSenders senders, Guid companyId, Guid conversationId, TimeProvider time, CancellationToken ct)
     {
-        var conversation = await db.Conversations.Include(c => c.Topics)
-            .FirstOrDefaultAsync(c => c.Id == conversationId && c.CompanyId == companyId, ct);
+        var conversation = await ConversationWithTopics.For(db)(db, conversationId, companyId, ct);
         if (conversation is null) return null;
-        var client = await db.Clients.FirstAsync(c => c.Id == conversation.ClientId, ct);
-        var company = await db.Companies.FirstAsync(c => c.Id == companyId, ct);
+        var client = await ClientById.For(db)(db, conversation.ClientId, ct);
+        var company = await CompanyById.For(db)(db, companyId, ct);
         return new ConversationUnit(db, company, client, conversation, senders, time.GetUtcNow().UtcDateTime);
     }
+
+    // Read by every team action.
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, CancellationToken, Task<Conversation?>>> ConversationWithTopics = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, Guid companyId, CancellationToken ct) => db.Conversations.Include(c => c.Topics).FirstOrDefault(c => c.Id == id && c.CompanyId == companyId)));
+
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<Client>>> ClientById = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, CancellationToken ct) => db.Clients.First(c => c.Id == id)));
+
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<Company>>> CompanyById = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, CancellationToken ct) => db.Companies.First(c => c.Id == id)));
 }

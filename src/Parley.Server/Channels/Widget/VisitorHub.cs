@@ -4,6 +4,7 @@ using Parley.Data;
 using Parley.Domain.Channels;
 using Parley.Domain.SystemMessages;
 using Parley.Server.Conversations;
+using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Channels.Widget;
@@ -135,6 +136,10 @@ public sealed class VisitorHub(
         return new VisitorSession(tokens.Issue(visitor), visitor.ExternalId, visitor.IsVerified, false, config, messages, seen);
     }
 
+    /// <summary>Read on every visitor action.</summary>
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<Channel?>>> EnabledChannel = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, CancellationToken ct) => db.Channels.AsNoTracking().FirstOrDefault(c => c.Id == id && c.IsEnabled)));
+
     private State? CurrentState() => Context.Items.TryGetValue(StateKey, out var value) ? value as State : null;
 
     private State Joined() => CurrentState() ?? throw new HubException("Call Join first.");
@@ -142,7 +147,7 @@ public sealed class VisitorHub(
     /// <summary>The channel as it is now: disabling it or narrowing its origins takes effect on the next action.</summary>
     private async Task<Channel> ChannelAsync(State state)
     {
-        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == state.ChannelId && c.IsEnabled, Context.ConnectionAborted)
+        var channel = await EnabledChannel.For(db)(db, state.ChannelId, Context.ConnectionAborted)
             ?? throw new HubException("This chat widget is not available.");
         if (!origins.IsAllowed(Context.GetHttpContext(), WidgetSettings.Read(channel), state.HostOrigin)) throw new HubException(WidgetOrigins.Refused);
         return channel;
