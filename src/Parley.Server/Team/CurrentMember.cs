@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 using Parley.Domain.Common;
 using Parley.Domain.Team;
+using Parley.Server.Infrastructure;
 
 namespace Parley.Server.Team;
 
@@ -15,10 +16,14 @@ public sealed class CurrentMember(ParleyDbContext db)
     {
         if (_member is not null) return _member;
         var id = MemberId(user) ?? throw new RuleViolationException(Decision.Forbidden(RefusalCodes.SignInRequired, "Sign in first."));
-        _member = await db.TeamMembers.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id && m.IsActive, ct)
+        _member = await ActiveMember.For(db)(db, id, ct)
             ?? throw new RuleViolationException(Decision.Forbidden(RefusalCodes.MemberDeactivated, "This team member is deactivated."));
         return _member;
     }
+
+    /// <summary>Read by every team request and hub call.</summary>
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<TeamMember?>>> ActiveMember = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, CancellationToken ct) => db.TeamMembers.AsNoTracking().FirstOrDefault(m => m.Id == id && m.IsActive)));
 
     public static Guid? MemberId(ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(AuthSchemes.MemberIdClaim), out var id) ? id : null;

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Data;
 using Parley.Domain.Channels;
 using Parley.Server.Conversations;
+using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Channels.Widget;
@@ -68,5 +69,9 @@ public sealed class VisitorFanOut(IHubContext<VisitorHub> hub, IServiceScopeFact
     private readonly ConcurrentDictionary<(Guid ClientId, Guid ChannelId), string[]> _groups = new();
 
     private static async Task<string?> AuthorNameAsync(ParleyDbContext db, MessageDto message, CancellationToken ct) =>
-        message.AuthorMemberId is { } id ? await db.TeamMembers.AsNoTracking().Where(m => m.Id == id).Select(m => m.Name).FirstOrDefaultAsync(ct) : null;
+        message.AuthorMemberId is { } id ? await MemberName.For(db)(db, id, ct) : null;
+
+    /// <summary>Read for every team message pushed to a visitor.</summary>
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<string?>>> MemberName = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, CancellationToken ct) => db.TeamMembers.Where(m => m.Id == id).Select(m => m.Name).FirstOrDefault()));
 }
