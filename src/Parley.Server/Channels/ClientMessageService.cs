@@ -200,8 +200,8 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
 
     private sealed record KnownClient(Client Client, Company Company, Guid? DuplicateId);
 
-    // The reads of every inbound message, compiled once. From the identity's index to the client and its company: written as a filter on Clients (EXISTS),
-    // SQLite read every client of every company and checked each one, for every message.
+    // The reads of every inbound message, compiled once. From the identity's index to the client and its company:
+    // written as a filter on Clients (EXISTS), SQLite read every client of every company and checked each one.
     private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
         (ParleyDbContext db, Guid channelId, string externalId, CancellationToken ct) => db.ClientIdentities
             .Where(i => i.ChannelId == channelId && i.ExternalId == externalId)
