@@ -42,8 +42,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
             var c = unit.Conversation;
             if (request.ClientMessageId is { } cmid)
             {
-                var existing = await db.Messages.AsNoTracking().Include(m => m.Edits)
-                    .FirstOrDefaultAsync(m => m.ConversationId == c.Id && m.ClientMessageId == cmid, ct);
+                var existing = await SentBefore.For(db)(db, c.Id, cmid, ct);
                 if (existing is not null)
                 {
                     result = MessageDto.From(existing, Permissions.CanSeeAudit(member));
@@ -68,6 +67,11 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         }, ct);
         return result!;
     }
+
+    /// <summary>A team message already sent under this client message id (a resend), read for every team message.</summary>
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, CancellationToken, Task<Message?>>> SentBefore = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid conversationId, string cmid, CancellationToken ct) => db.Messages.AsNoTracking().Include(m => m.Edits)
+            .FirstOrDefault(m => m.ConversationId == conversationId && m.ClientMessageId == cmid)));
 
     public Task<ConversationItem> FinishAsync(TeamMember member, Guid conversationId, CancellationToken ct = default) =>
         RunAsync(member, conversationId, async unit =>

@@ -182,6 +182,12 @@ public abstract class TeamHubTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal("hub-cm-1", stored.GetProperty("clientMessageId").GetString());
         var delivered = await hook.UntilAsync(r => r.Body.GetProperty("messageId").GetString() == sent.GetProperty("id").GetString());
         Assert.Equal("Відповідь через хаб", delivered[^1].Body.GetProperty("text").GetString());
+
+        // A resend under the same client message id (a reconnect retrying) returns the stored message; nothing new.
+        var again = await ownerLive.Hub.InvokeAsync<JsonElement>("Send", Guid.Parse(conversationId), "Відповідь через хаб", "hub-cm-1", false);
+        Assert.Equal(sent.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+        Assert.Single(await MessagesAsync(owner, conversationId), m => m.GetProperty("clientMessageId").ValueKind == JsonValueKind.String
+            && m.GetProperty("clientMessageId").GetString() == "hub-cm-1");
     }
 
     [Fact]
