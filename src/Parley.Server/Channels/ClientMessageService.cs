@@ -160,9 +160,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     /// </summary>
     private async Task<(Company, Client, Guid? DuplicateId)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        var found = inbound.ClientMessageId is { } cmid
-            ? await KnownWithDuplicate.For(db)(db, channel.Id, inbound.ExternalClientId, cmid, ct)
-            : await Known.For(db)(db, channel.Id, inbound.ExternalClientId, ct);
+        var found = await Known.For(db)(db, channel.Id, inbound.ExternalClientId, inbound.ClientMessageId, ct);
         if (found is { Client: var client })
         {
             // Channels tell us more over time (a name typed later, a language); never overwrite what a manager typed.
@@ -201,20 +199,13 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     private sealed record KnownClient(Client Client, Company Company, Guid? DuplicateId);
 
     // The reads of every inbound message, compiled once. From the identity's index to the client and its company:
-    // written as a filter on Clients (EXISTS), SQLite read every client of every company and checked each one.
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid channelId, string externalId, CancellationToken ct) => db.ClientIdentities
+    // written as a filter on Clients (EXISTS), SQLite read every client of every company and checked each one. With a
+    // client message id, the message this client already sent under it, if any (a resend); EF plans the two cases apart.
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, string?, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid channelId, string externalId, string? cmid, CancellationToken ct) => db.ClientIdentities
             .Where(i => i.ChannelId == channelId && i.ExternalId == externalId)
             .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
-            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new KnownClient(c, company, null))
-            .FirstOrDefault()));
-
-    /// <summary>As <see cref="Known"/>, with the message this client already sent under the same client message id, if any.</summary>
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, string, CancellationToken, Task<KnownClient?>>> KnownWithDuplicate = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid channelId, string externalId, string cmid, CancellationToken ct) => db.ClientIdentities
-            .Where(i => i.ChannelId == channelId && i.ExternalId == externalId)
-            .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
-            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new KnownClient(c, company, db.Messages
+            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new KnownClient(c, company, cmid == null ? null : db.Messages
                 .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
                     && db.Conversations.Any(x => x.Id == m.ConversationId && x.ClientId == c.Id && x.ChannelId == channelId))
                 .Select(m => (Guid?)m.Id)
