@@ -159,7 +159,7 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
         var first = _now.AddDays(-plan.Days - 30);
         var rows = Enumerable.Range(0, plan.Clients).Select(i =>
         {
-            var r = new Random(HashCode.Combine(plan.Seed, "client", i));
+            var r = new Random(StableSeed.Of(plan.Seed, StableSeed.Clients, i));
             var language = Synthetic.Language(r);
             _clientLanguages[i] = (byte)Array.FindIndex(Synthetic.Languages, l => l.Code == language);
             var created = first.AddSeconds((plan.Days + 30) * 86400.0 * i / plan.Clients);
@@ -260,7 +260,7 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
     /// </summary>
     private ConversationPlan Plan(int i)
     {
-        var seed = HashCode.Combine(plan.Seed, "conversation", i);
+        var seed = StableSeed.Of(plan.Seed, StableSeed.Conversations, i);
         var r = new Random(seed);
         var client = r.Next(plan.Clients);
         var language = Synthetic.Languages[_clientLanguages[client]].Code;
@@ -288,7 +288,7 @@ public sealed class DataSeeder(ISeedTarget db, SeedPlan plan, Report report)
         var fromClient = true;
         for (var j = 0; j < c.MessageCount; j++)
         {
-            yield return new MessageTime(at, fromClient, HashCode.Combine(c.Seed, j));
+            yield return new MessageTime(at, fromClient, StableSeed.Of(c.Seed, StableSeed.Texts, j));
             at = at.AddSeconds(c.Folder == "Archived" ? 5 + r.Next(300) : 1 + r.Next(20));
             fromClient = r.NextDouble() < 0.25 ? fromClient : !fromClient;
         }
