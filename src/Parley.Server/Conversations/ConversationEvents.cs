@@ -28,7 +28,13 @@ public static class Changes
     public const string Archived = "archived";
     public const string Reopened = "reopened";
     public const string Updated = "updated";
+
+    /// <summary>Marked read: only the unread count changed, nothing a card, a board or the folder counts show.</summary>
+    public const string Read = "read";
     public const string Edited = "edited";
     public const string Deleted = "deleted";
     public const string Delivery = "delivery";
+
+    /// <summary>The conversation kept its folder and assignee (marks, rating, topics, read): no counts or board moved.</summary>
+    public static bool KeepsPlace(string change) => change is Updated or Read;
 }

@@ -125,7 +125,7 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         RunAsync(member, conversationId, unit =>
         {
             unit.Conversation.UnreadCount = 0;
-            unit.AnnounceChange(Changes.Updated);
+            unit.AnnounceChange(Changes.Read);
             return Task.CompletedTask;
         }, ct);
 

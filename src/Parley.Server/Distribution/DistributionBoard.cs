@@ -57,7 +57,7 @@ public sealed class DistributionFanOut(IHubContext<TeamHub> hub, IServiceScopeFa
 
     public Task HandleAsync(ParleyEvent e, CancellationToken cancellationToken)
     {
-        var changesBoard = e is DistributionChanged || e is ConversationChanged { Change: not Changes.Updated };
+        var changesBoard = e is DistributionChanged || e is ConversationChanged c && !Changes.KeepsPlace(c.Change);
         if (changesBoard && _pending.TryAdd(e.CompanyId, true)) _ = PushAsync(e.CompanyId, cancellationToken);
         return Task.CompletedTask;
     }

@@ -24,7 +24,7 @@ public sealed class TeamFanOut(IHubContext<TeamHub> hub, IServiceScopeFactory sc
                     await hub.Clients.Group(TeamHub.ManagersGroup(c.CompanyId)).SendAsync("conversationChanged", c.Conversation, c.Change, ct);
                 }
 
-                if (c.Change != Changes.Updated) await PushCountsAsync(c.CompanyId, ct);
+                if (!Changes.KeepsPlace(c.Change)) await PushCountsAsync(c.CompanyId, ct);
                 break;
             case MessageAdded m:
                 await hub.Clients.Group(TeamHub.AllGroup(m.CompanyId)).SendAsync("messageAdded", m.Conversation, m.Message, ct);

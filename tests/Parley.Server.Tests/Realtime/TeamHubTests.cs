@@ -140,6 +140,32 @@ public abstract class TeamHubTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task FanOut_MarkRead_AnnouncedAsReadWithoutACountsPush()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        using var anonymous = app.CreateClient();
+        var channel = await CreateApiChannelAsync(owner, hook.Url);
+        var (conversationId, _) = await ClientSaysAsync(anonymous, channel, "hub-read-1", "Привіт");
+        Assert.True((await owner.PostAsync($"/api/v1/conversations/{conversationId}/accept", null)).IsSuccessStatusCode);
+        await ClientSaysAsync(anonymous, channel, "hub-read-1", "Ще одне питання");
+        await using var ownerLive = await HubEvents.ConnectAsync(app, ParleyApp.OwnerEmail);
+
+        Assert.True((await owner.PostAsync($"/api/v1/conversations/{conversationId}/read", null)).IsSuccessStatusCode);
+
+        // A read is its own change: consoles update the unread mark and leave the client card, the board and the folder
+        // counts alone. Barrier: a later chat's creation, which does push counts.
+        var read = await ownerLive.WaitAsync(e => e.IsConversationChanged(conversationId, "read"));
+        Assert.Equal(0, read.Args[0].GetProperty("unreadCount").GetInt32());
+        var (barrierId, _) = await ClientSaysAsync(anonymous, channel, "hub-read-barrier-1", "Інший клієнт");
+        await ownerLive.WaitAsync(e => e.IsConversationChanged(barrierId, "created"));
+        var events = ownerLive.All.ToList();
+        var between = events[(events.FindIndex(e => e.IsConversationChanged(conversationId, "read")) + 1)..events.FindIndex(e => e.IsConversationChanged(barrierId, "created"))];
+        Assert.DoesNotContain(between, e => e.Name == "counts");
+        Assert.DoesNotContain(events, e => e.IsConversationChanged(conversationId, "updated"));
+    }
+
+    [Fact]
     public async Task HubAccept_NewConversation_AcceptsAndSecondAcceptThrowsAlreadyAccepted()
     {
         await using var hook = await WebhookReceiver.StartAsync();
