@@ -25,20 +25,22 @@ public static class Database
     {
         var provider = configuration["Database:Provider"] ?? "Sqlite";
         var connectionString = configuration.GetConnectionString("Parley") ?? "Data Source=data/parley.db";
+        services.AddSingleton<Channels.ChannelCache>();
+        static IInterceptor[] Interceptors(IServiceProvider sp) => [sp.GetRequiredService<Channels.ChannelCache>().Invalidator];
 
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
         {
             connectionString = PreparePostgres(connectionString);
-            services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), PoolSize);
-            services.AddPooledDbContextFactory<PostgresParleyDbContext>(o => o.UseNpgsql(connectionString), PoolSize);
+            services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
+            services.AddPooledDbContextFactory<PostgresParleyDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<PostgresParleyDbContext>>();
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             connectionString = PrepareSqlite(connectionString);
             SqliteStatementCache.Install();
-            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
-            services.AddPooledDbContextFactory<SqliteParleyDbContext>(o => UseSqlite(o, connectionString), PoolSize);
+            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
+            services.AddPooledDbContextFactory<SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
             services.AddSingleton(new SqliteCheckpointer.Target(connectionString));
             services.AddHostedService<SqliteCheckpointer>();
@@ -60,7 +62,7 @@ public static class Database
         await db.Database.MigrateAsync();
     }
 
-    private static void UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
+    private static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString)
             .AddInterceptors(SqlitePragmas.Instance)
             .UseSqliteBareConnection();

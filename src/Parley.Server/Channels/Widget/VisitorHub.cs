@@ -4,7 +4,6 @@ using Parley.Data;
 using Parley.Domain.Channels;
 using Parley.Domain.SystemMessages;
 using Parley.Server.Conversations;
-using Parley.Server.Infrastructure;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Channels.Widget;
@@ -20,7 +19,7 @@ public sealed record SendRequest(string? Text, string? ClientMessageId, IReadOnl
 /// </summary>
 public sealed class VisitorHub(
     ParleyDbContext db, VisitorTokens tokens, WidgetOrigins origins, WidgetRateLimits limits, WidgetFiles files, ClientMessageService inbound,
-    IEventBus bus) : Hub
+    IEventBus bus, ChannelCache channels) : Hub
 {
     public const int MaxTextLength = 4000;
     private const string StateKey = "parley.visitor";
@@ -58,14 +57,14 @@ public sealed class VisitorHub(
     public async Task<VisitorSession> Identify(string? userId, string? userHash)
     {
         var state = Joined();
-        var channel = await ChannelAsync(state);
+        var (channel, widget) = await ChannelAsync(state);
         if (string.IsNullOrWhiteSpace(userId) || userId.Length > 200) throw new HubException("'userId' is required (at most 200 characters).");
         if (!VisitorTokens.IsValidUserHash(channel, userId, userHash))
             throw new HubException("Identity verification failed: userHash does not match userId for this widget.");
 
         if (state.Visitor is { } old) await Groups.RemoveFromGroupAsync(Context.ConnectionId, old.Group);
         state.Visitor = new Visitor(channel.Id, Visitor.VerifiedPrefix + userId);
-        return await SessionAsync(channel, WidgetSettings.Read(channel), state.Visitor);
+        return await SessionAsync(channel, widget, state.Visitor);
     }
 
     public async Task<VisitorMessage> Send(SendRequest request)
@@ -136,28 +135,27 @@ public sealed class VisitorHub(
         return new VisitorSession(tokens.Issue(visitor), visitor.ExternalId, visitor.IsVerified, false, config, messages, seen);
     }
 
-    /// <summary>Read on every visitor action.</summary>
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<Channel?>>> EnabledChannel = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid id, CancellationToken ct) => db.Channels.AsNoTracking().FirstOrDefault(c => c.Id == id && c.IsEnabled)));
-
     private State? CurrentState() => Context.Items.TryGetValue(StateKey, out var value) ? value as State : null;
 
     private State Joined() => CurrentState() ?? throw new HubException("Call Join first.");
 
-    /// <summary>The channel as it is now: disabling it or narrowing its origins takes effect on the next action.</summary>
-    private async Task<Channel> ChannelAsync(State state)
+    /// <summary>
+    /// The channel as it is now: disabling it or narrowing its origins takes effect on the next action (in another
+    /// node, within <see cref="ChannelCache.Lifetime"/>).
+    /// </summary>
+    private async Task<ChannelCache.Enabled> ChannelAsync(State state)
     {
-        var channel = await EnabledChannel.For(db)(db, state.ChannelId, Context.ConnectionAborted)
+        var enabled = await channels.EnabledAsync(db, state.ChannelId, Context.ConnectionAborted)
             ?? throw new HubException("This chat widget is not available.");
-        if (!origins.IsAllowed(Context.GetHttpContext(), WidgetSettings.Read(channel), state.HostOrigin)) throw new HubException(WidgetOrigins.Refused);
-        return channel;
+        if (!origins.IsAllowed(Context.GetHttpContext(), enabled.Widget, state.HostOrigin)) throw new HubException(WidgetOrigins.Refused);
+        return enabled;
     }
 
     private async Task<(Channel Channel, Visitor Visitor)> VisitorAsync(State state)
     {
-        var channel = await ChannelAsync(state);
+        var (channel, widget) = await ChannelAsync(state);
         var visitor = state.Visitor ?? throw new HubException("This chat is for signed-in users only: the site has to identify you first.");
-        if (!visitor.IsVerified && WidgetSettings.Read(channel).RequireVerification)
+        if (!visitor.IsVerified && widget.RequireVerification)
             throw new HubException("This chat is for signed-in users only: the site has to identify you first.");
         return (channel, visitor);
     }

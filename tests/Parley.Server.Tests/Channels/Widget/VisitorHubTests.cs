@@ -126,6 +126,30 @@ public abstract class VisitorHubTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
+    public async Task Send_ChannelChangedMidSession_NextSendSeesTheChangeAtOnce()
+    {
+        // The hub keeps the channel it read for each action (ChannelCache); a change saved here must not wait for it.
+        using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
+        var channel = await WidgetChannel.CreateAsync(owner);
+        await using var visitor = await VisitorClient.JoinAsync(app, channel);
+        var conversationId = (await visitor.SendAsync("first")).GetProperty("conversationId").GetString()!;
+
+        var disabled = await owner.PatchAsJsonAsync($"/api/v1/channels/{channel.Id}", new { isEnabled = false });
+        Assert.True(disabled.IsSuccessStatusCode);
+        var refused = await Assert.ThrowsAsync<HubException>(() => visitor.SendAsync("while disabled"));
+        Assert.Contains("not available", refused.Message);
+
+        Assert.True((await owner.PatchAsJsonAsync($"/api/v1/channels/{channel.Id}", new { isEnabled = true })).IsSuccessStatusCode);
+        await visitor.SendAsync("enabled again");
+        Assert.True((await owner.PutAsJsonAsync($"/api/v1/channels/{channel.Id}/widget", new { requireVerification = true })).IsSuccessStatusCode);
+        var unverified = await Assert.ThrowsAsync<HubException>(() => visitor.SendAsync("not signed in"));
+        Assert.Contains("signed-in", unverified.Message);
+
+        Assert.Equal(["first", "enabled again"], (await MessagesAsync(owner, conversationId))
+            .Where(m => m.GetProperty("authorKind").GetString() == "client").Select(m => m.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task Identify_VerificationRequired_WrongHashAndAnonymousRefusedRightHashFollowsAcrossDevices()
     {
         using var owner = await app.SignInAsync(ParleyApp.OwnerEmail);
