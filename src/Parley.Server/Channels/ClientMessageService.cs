@@ -60,7 +60,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     private async Task<InboundResult> ReceiveOnceAsync(Channel channel, InboundMessage inbound, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var (company, client, duplicateId) = await FindOrCreateClientAsync(channel, inbound, now, ct);
+        var (company, client, duplicateId, conversation) = await FindOrCreateClientAsync(channel, inbound, now, ct);
 
         if (duplicateId is { } already)
         {
@@ -69,8 +69,6 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         }
 
         if (inbound.ButtonPayload is { } payload) return await PressButtonAsync(company, client, channel, payload, now, ct);
-
-        var conversation = await OpenConversation.For(db)(db, client.Id, channel.Id, ct);
 
         if (client.IsBlocked) return await KeepHiddenAsync(company, client, channel, conversation, inbound, now, ct);
 
@@ -155,10 +153,12 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     }
 
     /// <summary>
-    /// The client by its address on the channel, read with its company and — when the message carries the client's own
-    /// id — the id of a message already stored under it (a resend), in one query: the common case is one round trip.
+    /// The client by its address on the channel, read with its company, its conversation on the channel that is not
+    /// archived and — when the message carries the client's own id — the id of a message already stored under it (a
+    /// resend), in one query: the common case is one round trip before the write.
     /// </summary>
-    private async Task<(Company, Client, Guid? DuplicateId)> FindOrCreateClientAsync(Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
+    private async Task<(Company, Client, Guid? DuplicateId, Conversation? Open)> FindOrCreateClientAsync(
+        Channel channel, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
         var found = await Known.For(db)(db, channel.Id, inbound.ExternalClientId, inbound.ClientMessageId, ct);
         if (found is { Client: var client })
@@ -169,7 +169,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             client.PhotoUrl ??= inbound.PhotoUrl;
             client.Language ??= Languages.Normalize(inbound.Language);
             client.IsVerified |= inbound.Verified;
-            return (found.Company, client, found.DuplicateId);
+            return (found.Company, client, found.DuplicateId, found.Open);
         }
 
         var company = await db.Companies.FirstAsync(c => c.Id == channel.CompanyId, ct);
@@ -193,30 +193,29 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             CreatedAt = now,
         });
         db.Clients.Add(created);
-        return (company, created, null);
+        return (company, created, null, null);
     }
 
-    private sealed record KnownClient(Client Client, Company Company, Guid? DuplicateId);
+    private sealed record KnownClient(Client Client, Company Company, Guid? DuplicateId, Conversation? Open);
 
-    // The reads of every inbound message, compiled once. From the identity's index to the client and its company:
-    // written as a filter on Clients (EXISTS), SQLite read every client of every company and checked each one. With a
-    // client message id, the message this client already sent under it, if any (a resend); EF plans the two cases apart.
+    // The reads of every inbound message, compiled once and sent as one statement. From the identity's index to the
+    // client and its company: written as a filter on Clients (EXISTS), SQLite read every client of every company and
+    // checked each one. With a client message id, the message this client already sent under it, if any (a resend); EF
+    // plans the two cases apart. The open conversation is a left join on the client's conversations on this channel
+    // (index ClientId, ChannelId), newest first; its topics are not read: nothing on a client's message uses them.
     private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, string?, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid channelId, string externalId, string? cmid, CancellationToken ct) => db.ClientIdentities
-            .Where(i => i.ChannelId == channelId && i.ExternalId == externalId)
-            .Join(db.Clients, i => i.ClientId, c => c.Id, (_, c) => c)
-            .Join(db.Companies, c => c.CompanyId, company => company.Id, (c, company) => new KnownClient(c, company, cmid == null ? null : db.Messages
+        (ParleyDbContext db, Guid channelId, string externalId, string? cmid, CancellationToken ct) => (
+            from i in db.ClientIdentities
+            where i.ChannelId == channelId && i.ExternalId == externalId
+            join c in db.Clients on i.ClientId equals c.Id
+            join company in db.Companies on c.CompanyId equals company.Id
+            from open in db.Conversations.Where(x => x.ClientId == c.Id && x.ChannelId == channelId && x.Folder != Folder.Archived).DefaultIfEmpty()
+            orderby open!.CreatedAt descending
+            select new KnownClient(c, company, cmid == null ? null : db.Messages
                 .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
                     && db.Conversations.Any(x => x.Id == m.ConversationId && x.ClientId == c.Id && x.ChannelId == channelId))
                 .Select(m => (Guid?)m.Id)
-                .FirstOrDefault()))
-            .FirstOrDefault()));
-
-    /// <summary>The client's conversation on this channel that is not archived, with its topics.</summary>
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, CancellationToken, Task<Conversation?>>> OpenConversation = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid clientId, Guid channelId, CancellationToken ct) => db.Conversations.Include(c => c.Topics)
-            .Where(c => c.ClientId == clientId && c.ChannelId == channelId && c.Folder != Folder.Archived)
-            .OrderByDescending(c => c.CreatedAt)
+                .FirstOrDefault(), open))
             .FirstOrDefault()));
 
     private static Conversation NewConversation(Company company, Client client, Channel channel, InboundMessage inbound) => new()
