@@ -88,7 +88,8 @@ public static class ConversationsApi
     {
         var member = await me.GetAsync(http.User, ct);
         var c = await VisibleAsync(db, member, id, ct);
-        var rows = await db.ConversationEvents.AsNoTracking().Where(e => e.ConversationId == c.Id).OrderBy(e => e.CreatedAt).ToListAsync(ct);
+        var rows = await db.ConversationEvents.AsNoTracking().Where(e => e.ConversationId == c.Id)
+            .OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(ct); // lines of one instant in the order they were made
         return TypedResults.Ok(rows.Select(e => new HistoryEntryDto(e.Kind, e.ActorKind.ToString().ToLowerInvariant(), e.ActorMemberId, e.ActorName, e.Details, e.CreatedAt)).ToList());
     }
 
