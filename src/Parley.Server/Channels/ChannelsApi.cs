@@ -46,7 +46,7 @@ public static class ChannelsApi
     /// <summary>The company's channels with their health, as the API and the console show them.</summary>
     public static async Task<List<ChannelDto>> ListAsync(ParleyDbContext db, ChannelConnectors connectors, TeamMember member, string baseUrl, CancellationToken ct)
     {
-        var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ToListAsync(ct);
+        var rows = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id).ToListAsync(ct);
         var ids = rows.Select(c => c.Id).ToList();
         var states = await db.ChannelStates.AsNoTracking().Where(s => ids.Contains(s.ChannelId)).ToDictionaryAsync(s => s.ChannelId, ct);
         return [.. rows.Select(c => ToDto(c, member, connectors, states.GetValueOrDefault(c.Id), baseUrl))];

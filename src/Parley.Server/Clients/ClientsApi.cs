@@ -88,7 +88,7 @@ public static class ClientsApi
     public static async Task<List<NoteDto>> NotesAsync(ClientService clients, ParleyDbContext db, TeamMember member, Guid id, CancellationToken ct)
     {
         await clients.VisibleAsync(member, id, ct);
-        return await db.ClientNotes.AsNoTracking().Where(n => n.ClientId == id).OrderBy(n => n.CreatedAt)
+        return await db.ClientNotes.AsNoTracking().Where(n => n.ClientId == id).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id)
             .Select(n => new NoteDto(n.Id, n.AuthorId, n.Text, n.CreatedAt)).ToListAsync(ct);
     }
 

@@ -33,7 +33,7 @@ public sealed record ConsoleData(
             .Select(t => new Named(t.Id, t.Name, null)).ToListAsync(ct);
         var tags = await db.Tags.AsNoTracking().Where(t => t.CompanyId == member.CompanyId).OrderBy(t => t.Name)
             .Select(t => new Named(t.Id, t.Name, t.Color)).ToListAsync(ct);
-        var channels = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt)
+        var channels = await db.Channels.AsNoTracking().Where(c => c.CompanyId == member.CompanyId).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
             .Select(c => new Named(c.Id, c.Name, null)).ToListAsync(ct);
         return new ConsoleData(team.ToDictionary(p => p.Id), topics, tags, channels, company.Settings, TimeZones.Find(company.TimeZone));
     }

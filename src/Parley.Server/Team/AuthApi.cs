@@ -51,7 +51,7 @@ public static class AuthApi
     {
         var memberId = CurrentMember.MemberId(http.User);
         var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.MemberId == memberId && t.RevokedAt == null)
-            .OrderBy(t => t.CreatedAt).Select(t => new { t.Id, t.Name, t.CreatedAt }).ToListAsync(ct);
+            .OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => new { t.Id, t.Name, t.CreatedAt }).ToListAsync(ct);
         return TypedResults.Ok(tokens);
     }
 
