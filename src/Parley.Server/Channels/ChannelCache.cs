@@ -18,8 +18,16 @@ namespace Parley.Server.Channels;
 /// The cached <see cref="Channel"/> is shared by every caller and never tracked: read it, do not change or attach it.
 /// A disabled or missing channel is not kept (the next action reads it again), so bad ids cannot fill the cache.
 /// </remarks>
-public sealed class ChannelCache(TimeProvider time)
+public sealed class ChannelCache
 {
+    private readonly TimeProvider _time;
+
+    public ChannelCache(TimeProvider time)
+    {
+        _time = time;
+        Invalidator = new ChannelsSaved(this);
+    }
+
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<Guid, Entry> _entries = new();
@@ -30,15 +38,13 @@ public sealed class ChannelCache(TimeProvider time)
 
     private sealed record Entry(Enabled Value, long ReadAt);
 
-    public SaveChangesInterceptor Invalidator => _invalidator ??= new ChannelsSaved(this);
-
-    private ChannelsSaved? _invalidator;
+    public SaveChangesInterceptor Invalidator { get; }
 
     /// <summary>The channel if it exists and is enabled now (as of at most <see cref="Lifetime"/> ago in other nodes).</summary>
     public async ValueTask<Enabled?> EnabledAsync(ParleyDbContext db, Guid id, CancellationToken ct)
     {
-        var now = time.GetTimestamp();
-        if (_entries.TryGetValue(id, out var entry) && time.GetElapsedTime(entry.ReadAt, now) < Lifetime) return entry.Value;
+        var now = _time.GetTimestamp();
+        if (_entries.TryGetValue(id, out var entry) && _time.GetElapsedTime(entry.ReadAt, now) < Lifetime) return entry.Value;
 
         // A change saved while this read runs may not be in what it returns: such a read is used but not kept.
         var forgotten = Interlocked.Read(ref _forgotten);
