@@ -40,14 +40,11 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
         await RunAsync(member, conversationId, async unit =>
         {
             var c = unit.Conversation;
-            if (request.ClientMessageId is { } cmid)
+            if (unit.SentBefore is { } sentId)
             {
-                var existing = await SentBefore.For(db)(db, c.Id, cmid, ct);
-                if (existing is not null)
-                {
-                    result = MessageDto.From(existing, Permissions.CanSeeAudit(member));
-                    return;
-                }
+                var existing = await db.Messages.AsNoTracking().Include(m => m.Edits).FirstAsync(m => m.Id == sentId, ct);
+                result = MessageDto.From(existing, Permissions.CanSeeAudit(member));
+                return;
             }
 
             Ensure(request.IsPrivateNote ? Permissions.CanWriteNote(member, c) : Permissions.CanWrite(member, c));
@@ -64,14 +61,9 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
             unit.AddTeamMessage(message);
             if (!request.IsPrivateNote) c.UnreadCount = 0;
             result = MessageDto.From(message, true);
-        }, ct);
+        }, ct, sentUnder: request.ClientMessageId);
         return result!;
     }
-
-    /// <summary>A team message already sent under this client message id (a resend), read for every team message.</summary>
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, CancellationToken, Task<Message?>>> SentBefore = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid conversationId, string cmid, CancellationToken ct) => db.Messages.AsNoTracking().Include(m => m.Edits)
-            .FirstOrDefault(m => m.ConversationId == conversationId && m.ClientMessageId == cmid)));
 
     public Task<ConversationItem> FinishAsync(TeamMember member, Guid conversationId, CancellationToken ct = default) =>
         RunAsync(member, conversationId, async unit =>
@@ -203,14 +195,16 @@ public sealed class ConversationService(ParleyDbContext db, IEventBus bus, Chann
     /// <remarks>
     /// <paramref name="conflictWhenTaken"/>: when another manager took the conversation out of the member's sight by
     /// accepting it (just now, or in a race), answer with the action's own conflict ("already accepted by …"), not 404.
+    /// <paramref name="sentUnder"/>: a team message's client message id, looked up with the conversation (a resend).
     /// </remarks>
     private async Task<ConversationItem> RunAsync(
-        TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct, bool conflictWhenTaken = false)
+        TeamMember member, Guid conversationId, Func<ConversationUnit, Task> action, CancellationToken ct, bool conflictWhenTaken = false,
+        string? sentUnder = null)
     {
         using var turn = await writers.EnterAsync(conversationId, ct);
         for (var attempt = 1; ; attempt++)
         {
-            var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct);
+            var unit = await ConversationUnits.LoadAsync(db, senders, member.CompanyId, conversationId, time, ct, sentUnder);
             if (unit is null || (!Permissions.CanSee(member, unit.Conversation) && !(conflictWhenTaken && unit.Conversation.Folder != Folder.New)))
                 throw new RuleViolationException(Decision.NotFound(RefusalCodes.ConversationNotFound, "Conversation not found."));
             await action(unit);
@@ -282,22 +276,30 @@ public sealed record SendMessage(
 
 internal static class ConversationUnits
 {
-    public static async Task<ConversationUnit?> LoadAsync(ParleyDbContext db, ChannelSenders senders, Guid companyId, Guid conversationId, TimeProvider time, CancellationToken ct)
+    public static async Task<ConversationUnit?> LoadAsync(
+        ParleyDbContext db, ChannelSenders senders, Guid companyId, Guid conversationId, TimeProvider time, CancellationToken ct, string? sentUnder = null)
     {
-        var conversation = await ConversationWithTopics.For(db)(db, conversationId, companyId, ct);
-        if (conversation is null) return null;
-        var client = await ClientById.For(db)(db, conversation.ClientId, ct);
-        var company = await CompanyById.For(db)(db, companyId, ct);
-        return new ConversationUnit(db, company, client, conversation, senders, time.GetUtcNow().UtcDateTime);
+        var loaded = await Load.For(db)(db, conversationId, companyId, sentUnder, ct);
+        return loaded is null
+            ? null
+            : new ConversationUnit(db, loaded.Company, loaded.Client, loaded.Conversation, senders, time.GetUtcNow().UtcDateTime) { SentBefore = loaded.SentBefore };
     }
 
-    // Read by every team action.
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, CancellationToken, Task<Conversation?>>> ConversationWithTopics = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid id, Guid companyId, CancellationToken ct) => db.Conversations.Include(c => c.Topics).FirstOrDefault(c => c.Id == id && c.CompanyId == companyId)));
+    private sealed record Loaded(Conversation Conversation, Client Client, Company Company, Guid? SentBefore);
 
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<Client>>> ClientById = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid id, CancellationToken ct) => db.Clients.First(c => c.Id == id)));
-
-    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, CancellationToken, Task<Company>>> CompanyById = new(() => EF.CompileAsyncQuery(
-        (ParleyDbContext db, Guid id, CancellationToken ct) => db.Companies.First(c => c.Id == id)));
+    // The reads of every team action, compiled once and sent as one statement (they were four round trips: the
+    // conversation with its topics, its client, the company, and for a team message the resend check). Topics are a
+    // collection, so EF reads the conversation row first and joins its topics to it. With a client message id, the
+    // team message already sent under it in this conversation (a resend); EF plans the two cases apart.
+    private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, string?, CancellationToken, Task<Loaded?>>> Load = new(() => EF.CompileAsyncQuery(
+        (ParleyDbContext db, Guid id, Guid companyId, string? cmid, CancellationToken ct) => (
+            from c in db.Conversations.Include(c => c.Topics)
+            where c.Id == id && c.CompanyId == companyId
+            join client in db.Clients on c.ClientId equals client.Id
+            join company in db.Companies on c.CompanyId equals company.Id
+            select new Loaded(c, client, company, cmid == null ? null : db.Messages
+                .Where(m => m.ConversationId == c.Id && m.ClientMessageId == cmid)
+                .Select(m => (Guid?)m.Id)
+                .FirstOrDefault()))
+            .FirstOrDefault()));
 }

@@ -29,6 +29,9 @@ public sealed class ConversationUnit(ParleyDbContext db, Company company, Client
 
     public DateTime Now => now;
 
+    /// <summary>For a team message with a client message id: the message already sent under that id here (a resend).</summary>
+    public Guid? SentBefore { get; init; }
+
     public IReadOnlyList<Message> AddedMessages => _added;
 
     /// <summary>Records the transition's history lines and sends its system messages.</summary>
