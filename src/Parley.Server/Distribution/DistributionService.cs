@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
+using Parley.Data.Conversations;
 using Parley.Domain.Conversations;
 using Parley.Domain.Distribution;
 using Parley.Domain.Settings;
@@ -95,11 +96,21 @@ public sealed class DistributionService(ParleyDbContext db, IEventBus bus, TimeP
     }
 
     /// <summary>Open chats per member: Active plus assigned New (PRODUCT.md: what the limit counts).</summary>
-    public static async Task<Dictionary<Guid, int>> OpenChatsAsync(ParleyDbContext db, Guid companyId, CancellationToken ct) =>
-        await db.Conversations.Where(c => c.CompanyId == companyId && c.AssigneeId != null && (c.Folder == Folder.Active || c.Folder == Folder.New))
-            .GroupBy(c => c.AssigneeId!.Value)
-            .Select(g => new { Id = g.Key, Count = g.Count() })
+    /// <remarks>
+    /// Summed from the folder counters (<c>ConversationCounts</c>, kept by triggers in the same transaction as every change
+    /// of a conversation), a few rows per member. Counted from the conversations, SQLite (on the bench's 1 M database, with
+    /// statistics) read every assigned conversation, the archive's too, by the assignee index: 0.25 s per board refresh.
+    /// </remarks>
+    public static async Task<Dictionary<Guid, int>> OpenChatsAsync(ParleyDbContext db, Guid companyId, CancellationToken ct)
+    {
+        var unassigned = ConversationCount.Unassigned;
+        return await db.ConversationCounts
+            .Where(k => k.CompanyId == companyId && k.AssigneeId != unassigned && (k.Folder == Folder.Active || k.Folder == Folder.New))
+            .GroupBy(k => k.AssigneeId)
+            .Select(g => new { Id = g.Key, Count = g.Sum(k => k.Count) })
+            .Where(g => g.Count > 0)
             .ToDictionaryAsync(g => g.Id, g => g.Count, ct);
+    }
 
     /// <summary>Takes the company's member rows for this transaction, in id order so that two lockers never deadlock.</summary>
     private async Task<List<TeamMember>> LockMembersAsync(Guid companyId, CancellationToken ct)
