@@ -172,7 +172,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         if (string.IsNullOrWhiteSpace(f.Search)) search = null;
         // A rare text's list of matches is the way in: each listed conversation is looked up by its id.
         var listed = search is { Plan: SearchPlan.ListMatches };
-        var q = (source ?? (listed ? Reached(ById) : null) ?? db.Conversations).AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
+        var walked = search is { Plan: SearchPlan.CheckEachConversation, Listed: true } ? Walked(member, f) : null;
+        var q = (source ?? (listed ? Reached(ById) : null) ?? walked ?? db.Conversations).AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
         {
             q = f.Folder is null or Folder.New
@@ -286,6 +287,22 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         return db.ClientTags.Where(t => tags.Contains(t.TagId)).Join(archive, t => t.ClientId, c => c.ClientId, (t, c) => c.Id).Distinct();
     }
 
+    /// <summary>
+    /// A common text is checked conversation by conversation while the folder is read newest first from its inbox index,
+    /// which stops when the page (or the capped count) is full. On a database with statistics (ANALYZE; the bench's has
+    /// them) SQLite's planner drove the query from the listed clients through the client index instead: for a common
+    /// surname, every conversation of its 15,000 clients read and sorted, 0.25 s a query. The folder's own index, or the
+    /// assignee's when the query is one member's chats, is the only way left to it.
+    /// </summary>
+    private IQueryable<Conversation>? Walked(TeamMember member, ConversationFilter f)
+    {
+        if (!db.Database.IsSqlite()) return null;
+        var oneAssignee = f.Chats == "mine" || (!member.SeesEverything && f.Folder is { } folder && folder != Folder.New);
+        return db.Conversations.FromSqlRaw(oneAssignee ? ByAssigneeInbox : ByInbox);
+    }
+
+    private const string ByInbox = "SELECT * FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_LastMessageAt_Id_ClientId";
+    private const string ByAssigneeInbox = "SELECT * FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_AssigneeId_LastMessageAt_Id_ClientId";
     private const string ById = "SELECT * FROM Conversations INDEXED BY sqlite_autoindex_Conversations_1";
     private const string ByClient = "SELECT * FROM Conversations INDEXED BY IX_Conversations_ClientId_ChannelId_Folder";
 
