@@ -57,6 +57,12 @@ public sealed class ParleyApi : IDisposable
         return await ReadAsync(response, path, ct);
     }
 
+    public async Task<JsonNode> PatchAsync(string path, object? body, CancellationToken ct)
+    {
+        using var response = await Http.PatchAsJsonAsync(path, body, ct);
+        return await ReadAsync(response, path, ct);
+    }
+
     /// <summary>The enabled widget channel's public token (the first one), which visitors join with.</summary>
     public async Task<string> WidgetTokenAsync(CancellationToken ct)
     {
