@@ -172,8 +172,13 @@ public sealed class SqliteSeedTarget : ISeedTarget
                 });
                 // Messages queued for the index (DeferredMessageSearch) are in the rebuild: the queue starts empty again.
                 if (searchQueue) await ExecuteAsync("DELETE FROM MessageSearchQueue");
+                // The message index is contentless (its rowids name the conversations): it is filled as its migration fills it.
                 foreach (var search in searches)
-                    await step($"search index {search}", () => ExecuteAsync($"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
+                {
+                    await step($"search index {search}", () => ExecuteAsync(search == "MessageSearch"
+                        ? "DELETE FROM MessageSearch; " + Parley.Data.Conversations.MessageSearchIndex.Fill
+                        : $"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
+                }
                 await ExecuteAsync("COMMIT");
             }
             catch
@@ -186,16 +191,17 @@ public sealed class SqliteSeedTarget : ISeedTarget
 
     public async Task<(long Indexed, long Scanned)> SearchMessagesAsync(string word)
     {
-        // Every message is in the index (one size row each) or waits for it: the server writes while the seeding ends (its
-        // inactivity sweep archives old open chats), and those wait in the queue for its next batch. The index finds what
-        // LIKE finds (an ASCII word: both fold its case).
+        // Every shown message is in the index (one size row each) or waits for it: the server may write while the seeding
+        // ends, and that waits in the queue for its next batch. The index finds what LIKE finds among the shown messages
+        // (an ASCII word: both fold its case).
+        var shown = Parley.Data.Conversations.MessageSearchIndex.Shown("m");
         var indexedRows = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearch_docsize");
-        var queued = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearchQueue");
-        var rows = await ScalarAsync<long>("SELECT COUNT(*) FROM Messages");
+        var queued = await ScalarAsync<long>($"SELECT COUNT(*) FROM MessageSearchQueue q JOIN Messages m ON m.rowid = q.MessageRowid WHERE {shown}");
+        var rows = await ScalarAsync<long>($"SELECT COUNT(*) FROM Messages m WHERE {shown}");
         if (indexedRows + queued != rows)
-            throw new InvalidOperationException($"The search index has {indexedRows:N0} messages and {queued:N0} wait for it, the table has {rows:N0}.");
+            throw new InvalidOperationException($"The search index has {indexedRows:N0} messages and {queued:N0} wait for it; {rows:N0} are shown.");
         var indexed = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearch WHERE MessageSearch MATCH $1", "\"" + word + "\"");
-        var scanned = await ScalarAsync<long>("SELECT COUNT(*) FROM Messages WHERE Text LIKE $1", "%" + word + "%");
+        var scanned = await ScalarAsync<long>($"SELECT COUNT(*) FROM Messages m WHERE {shown} AND m.Text LIKE $1", "%" + word + "%");
         return (indexed, scanned);
     }
 

@@ -172,10 +172,12 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         if (string.IsNullOrWhiteSpace(f.Search)) search = null;
         // A rare text's list of matches is the way in: each listed conversation is looked up by its id.
         var listed = search is { Plan: SearchPlan.ListMatches };
-        var walked = search is { Plan: SearchPlan.CheckEachConversation, Listed: true } || f.TagIds is { Count: > 0 }
-            || (!member.SeesEverything && f.Folder == Folder.New)
-            ? Walked(member, f)
+        var common = search is { Plan: SearchPlan.CheckEachConversation, Listed: true };
+        var walked = source is null && (common || f.TagIds is { Count: > 0 } || (!member.SeesEverything && f.Folder == Folder.New))
+            ? Walked(member, f, common ? search : null)
             : null;
+        // SQLite checks a common text in the walked source itself, where a conversation's rowid can be read.
+        if (walked is not null && common) search = null;
         var q = (source ?? (listed ? Reached(ById) : null) ?? walked ?? db.Conversations).AsNoTracking().Where(c => c.CompanyId == member.CompanyId);
         if (!member.SeesEverything)
         {
@@ -280,7 +282,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         {
             return search is { Plan: SearchPlan.CheckEachConversation, Listed: true }
                 ? ConversationSearch.MatchedIds(db,
-                    Filtered(member, archived with { Search = null }, zone, null, Reached(ById)),
+                    Filtered(member, archived with { Search = null }, zone, null, ConversationSearch.SqliteListed(db)),
                     Filtered(member, archived with { Search = null }, zone, null, Reached(ByClient)))
                 : null;
         }
@@ -300,11 +302,13 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     /// chats or nobody's) is walked too: the planner joined both halves of the OR and sorted them all (the unassigned New
     /// chats of the whole company), 14 ms a page at 1 M, where the walk reads about a page of rows.
     /// </summary>
-    private IQueryable<Conversation>? Walked(TeamMember member, ConversationFilter f)
+    /// <remarks>A common text's check (<see cref="ConversationSearch.SqliteWalkCondition"/>) is part of the walked source.</remarks>
+    private IQueryable<Conversation>? Walked(TeamMember member, ConversationFilter f, SearchMatches? common)
     {
         if (!db.Database.IsSqlite()) return null;
         var oneAssignee = f.Chats == "mine" || (!member.SeesEverything && f.Folder is { } folder && folder != Folder.New);
-        return db.Conversations.FromSqlRaw(oneAssignee ? ByAssigneeInbox : ByInbox);
+        var sql = oneAssignee ? ByAssigneeInbox : ByInbox;
+        return db.Conversations.FromSqlRaw(common is null ? sql : $"{sql} WHERE {ConversationSearch.SqliteWalkCondition(common)}");
     }
 
     private const string ByInbox = "SELECT * FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_LastMessageAt_Id_ClientId";

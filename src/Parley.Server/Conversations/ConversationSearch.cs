@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Data;
+using Parley.Data.Conversations;
 using Parley.Domain.Conversations;
 using Parley.Domain.Messages;
 
@@ -48,19 +49,20 @@ public static class ConversationSearch
 
     /// <summary>
     /// Lists the matches of the text in the company into temporary tables of the context's connection, which the caller
-    /// has opened and keeps open until it has read them (then <see cref="ForgetAsync"/>). SQLite lists the message rowids
-    /// the trigram index finds (the index alone, without reading a message) and the matching clients' ids; each message
-    /// is then checked for being shown where it is read. PostgreSQL has to read every candidate row to confirm a trigram
-    /// match anyway, so it lists the ids of the conversations with a shown matching message, and the clients' ids.
+    /// has opened and keeps open until it has read them (then <see cref="ForgetAsync"/>). SQLite lists the rowids of the
+    /// conversations with a matching message straight from the trigram index, whose entries name their conversation and
+    /// hold only shown messages (<see cref="MessageSearchIndex"/>), and the matching clients' ids. PostgreSQL has to read
+    /// every candidate row to confirm a trigram match anyway, so it lists the ids of the conversations with a shown
+    /// matching message, and the clients' ids.
     /// </summary>
     public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
     {
         if (!Indexed(text)) return new SearchMatches(text, SearchPlan.CheckEachConversation, AnyMessages: true);
-        var (messages, clients) = db.Database.IsSqlite()
+        var (conversations, clients) = db.Database.IsSqlite()
             ? await ListSqliteAsync(db, companyId, text, ct)
             : await ListPostgresAsync(db, companyId, text, ct);
-        var plan = messages > RareMatches || clients > RareMatches ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
-        return new SearchMatches(text, plan, AnyMessages: messages > 0);
+        var plan = conversations > RareMatches || clients > RareMatches ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
+        return new SearchMatches(text, plan, AnyMessages: conversations > 0);
     }
 
     /// <summary>Empties the temporary tables: the connection goes back to the pool without the request's matches.</summary>
@@ -68,28 +70,30 @@ public static class ConversationSearch
     {
         if (!search.Listed) return;
         await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
-            ? "DELETE FROM search_messages; DELETE FROM search_clients;"
+            ? "DELETE FROM search_conversation_rows; DELETE FROM search_clients;"
             : "DELETE FROM search_conversations; DELETE FROM search_clients;", ct);
     }
 
-    private static async Task<(int Messages, int Clients)> ListSqliteAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
+    private static async Task<(int Conversations, int Clients)> ListSqliteAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
     {
         // New messages wait to be indexed in batches; whatever was committed before this search is indexed first.
         await Infrastructure.SqliteSearchIndexer.CatchUpAsync(db, ct);
         await db.Database.ExecuteSqlRawAsync("""
-            CREATE TEMP TABLE IF NOT EXISTS search_messages (rowid INTEGER PRIMARY KEY);
+            CREATE TEMP TABLE IF NOT EXISTS search_conversation_rows (rowid INTEGER PRIMARY KEY);
             CREATE TEMP TABLE IF NOT EXISTS search_clients ("Value" TEXT PRIMARY KEY) WITHOUT ROWID;
-            DELETE FROM search_messages;
+            DELETE FROM search_conversation_rows;
             DELETE FROM search_clients;
             """, ct);
         var phrase = Phrase(text);
-        var messages = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO search_messages SELECT rowid FROM MessageSearch WHERE MessageSearch MATCH {phrase}", ct);
+        // The index's rowids come in order, a conversation's together: each conversation is added once (every company's;
+        // the conversations read from the list are the company's).
+        var conversations = await db.Database.ExecuteSqlAsync(
+            $"INSERT OR IGNORE INTO search_conversation_rows SELECT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH {phrase}", ct);
         var clients = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_clients SELECT Id FROM Clients
             WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {phrase}) AND CompanyId = {companyId}
             """, ct);
-        return (messages, clients);
+        return (conversations, clients);
     }
 
     private static async Task<(int Conversations, int Clients)> ListPostgresAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
@@ -113,59 +117,57 @@ public static class ConversationSearch
         return (conversations, clients);
     }
 
-    /// <summary>The conversations of <paramref name="conversations"/> that match.</summary>
+    /// <summary>
+    /// The conversations of <paramref name="conversations"/> that match. On SQLite a common text is checked in the source
+    /// the folder is walked from instead (<see cref="SqliteWalkCondition"/>), where each conversation's rowid can be read.
+    /// </summary>
     public static IQueryable<Conversation> Matching(ParleyDbContext db, IQueryable<Conversation> conversations, SearchMatches search)
     {
         if (!search.Listed) return RowByRow(db, conversations, search.Text);
         var clients = ListedClients(db);
         if (search.Plan == SearchPlan.ListMatches)
         {
-            var ids = ListedConversations(db).Union(db.Conversations.Where(c => clients.Contains(c.ClientId)).Select(c => c.Id));
+            var ids = ListedIds(db).Union(db.Conversations.Where(c => clients.Contains(c.ClientId)).Select(c => c.Id));
             return conversations.Where(c => ids.Contains(c.Id));
         }
 
-        if (db.Database.IsNpgsql())
-        {
-            var listed = ListedConversations(db);
-            return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId));
-        }
-
-        // Each conversation is checked through its own messages: their index entries (ConversationId, CreatedAt) carry
-        // the rowid that is looked up in the list, so only a message that matches is read. The client comes from the
-        // inbox index. A text no message has is not looked for in every conversation's messages.
-        if (!search.AnyMessages) return conversations.Where(c => clients.Contains(c.ClientId));
-        var own = Shown(SqliteListedMessagesByConversation(db));
-        return conversations.Where(c => own.Any(m => m.ConversationId == c.Id) || clients.Contains(c.ClientId));
+        if (db.Database.IsSqlite()) throw new InvalidOperationException("SQLite checks a common text where the folder is walked (SqliteWalkCondition).");
+        var listed = db.Database.SqlQueryRaw<Guid>("""SELECT "Value" FROM search_conversations""");
+        return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId));
     }
 
     /// <summary>
-    /// The ids of the conversations that match, driven from the listed matches: for counting a large folder up to a cap,
-    /// where the matches reach the cap sooner than reading the folder does. The conversations are given twice, as reached
-    /// by their id (from a message) and by their client (from a client).
+    /// SQLite, a common text: the condition on a Conversations row, walked in a folder's inbox index, that it matches. Its
+    /// rowid (in every index entry) is looked up in the listed conversations, its client (carried by the inbox indexes)
+    /// in the listed clients: one look each, and no row is read for a conversation that does not match.
     /// </summary>
-    public static IQueryable<Guid> MatchedIds(ParleyDbContext db, IQueryable<Conversation> byId, IQueryable<Conversation> byClient)
+    public static string SqliteWalkCondition(SearchMatches search) => search.AnyMessages
+        ? """(rowid IN (SELECT rowid FROM search_conversation_rows) OR ClientId IN (SELECT "Value" FROM search_clients))"""
+        : """ClientId IN (SELECT "Value" FROM search_clients)""";
+
+    /// <summary>
+    /// SQLite: the conversations with a listed match, each looked up by its rowid (for a rare text's list, and for counting
+    /// a large folder up to a cap, where the matches reach the cap sooner than reading the folder does).
+    /// </summary>
+    public static IQueryable<Conversation> SqliteListed(ParleyDbContext db) =>
+        db.Conversations.FromSqlRaw("SELECT * FROM Conversations WHERE rowid IN (SELECT rowid FROM search_conversation_rows)");
+
+    /// <summary>
+    /// SQLite: the ids of the conversations that match, driven from the listed matches: for counting a large folder up to
+    /// a cap. The conversations are given twice, as reached from the listed conversations and by their client.
+    /// </summary>
+    public static IQueryable<Guid> MatchedIds(ParleyDbContext db, IQueryable<Conversation> listed, IQueryable<Conversation> byClient)
     {
-        var fromMessages = ListedConversations(db).Join(byId, id => id, c => c.Id, (_, c) => c.Id);
         var fromClients = ListedClients(db).Join(byClient, id => id, c => c.ClientId, (_, c) => c.Id);
-        return fromMessages.Concat(fromClients).Distinct();
+        return listed.Select(c => c.Id).Concat(fromClients).Distinct();
     }
 
     /// <summary>The ids of the conversations with a shown listed message (see <see cref="ListAsync"/>).</summary>
-    private static IQueryable<Guid> ListedConversations(ParleyDbContext db) => db.Database.IsSqlite()
-        ? Shown(SqliteListedMessages(db)).Select(m => m.ConversationId)
+    private static IQueryable<Guid> ListedIds(ParleyDbContext db) => db.Database.IsSqlite()
+        ? SqliteListed(db).Select(c => c.Id)
         : db.Database.SqlQueryRaw<Guid>("""SELECT "Value" FROM search_conversations""");
 
     private static IQueryable<Guid> ListedClients(ParleyDbContext db) => db.Database.SqlQueryRaw<Guid>("""SELECT "Value" FROM search_clients""");
-
-    private static IQueryable<Message> SqliteListedMessages(ParleyDbContext db) =>
-        db.Messages.FromSqlRaw("SELECT * FROM Messages WHERE rowid IN (SELECT rowid FROM search_messages)");
-
-    /// <summary>INDEXED BY keeps SQLite from driving a per-conversation check from the list instead (every match, for every conversation).</summary>
-    private static IQueryable<Message> SqliteListedMessagesByConversation(ParleyDbContext db) =>
-        db.Messages.FromSqlRaw("""
-            SELECT * FROM Messages INDEXED BY IX_Messages_ConversationId_CreatedAt
-            WHERE rowid IN (SELECT rowid FROM search_messages)
-            """);
 
     /// <summary>A text shorter than a trigram: each conversation's messages and client are matched with LIKE.</summary>
     private static IQueryable<Conversation> RowByRow(ParleyDbContext db, IQueryable<Conversation> conversations, string text)

@@ -7,7 +7,8 @@ namespace Parley.Server.Tests.Data;
 
 /// <summary>
 /// SQLite indexes new messages in batches (migration DeferredMessageSearch): a message waits in the queue until a batch
-/// indexes it, with the text it has then; edits and deletions keep the index equal to the messages either way.
+/// indexes it, with the text it has then; edits and deletions keep the index equal to the messages either way. Each entry
+/// names its conversation, and only shown messages are in it (migration ConversationKeyedSearch).
 /// </summary>
 public sealed class MessageSearchQueueTests : IAsyncLifetime, IDisposable
 {
@@ -23,6 +24,14 @@ public sealed class MessageSearchQueueTests : IAsyncLifetime, IDisposable
             await db.Database.MigrateAsync();
         _connection = new SqliteConnection(ConnectionString);
         await _connection.OpenAsync();
+        foreach (var conversation in new[] { "c", "d" })
+        {
+            await ExecuteAsync(
+                """
+                INSERT INTO Conversations (Id, ClientId, ChannelId, ChannelType, Folder, IsAiHandled, AwaitingAnswer, OutOfHoursSent, UnreadCount, CreatedAt, LastMessageAt, Version, CompanyId)
+                VALUES ($id, 'client', 'channel', 'Widget', 'New', 0, 0, 0, 0, '2026-11-27 12:00:00', '2026-11-27 12:00:00', 0, 'company')
+                """, ("$id", conversation));
+        }
     }
 
     [Fact]
@@ -95,22 +104,88 @@ public sealed class MessageSearchQueueTests : IAsyncLifetime, IDisposable
         await AssertIndexEqualsMessagesAsync();
     }
 
-    private Task InsertAsync(string id, string text) => ExecuteAsync(
+    [Fact]
+    public async Task Indexed_EachEntryNamesItsConversation()
+    {
+        await InsertAsync("m1", "спільне слово", "c");
+        await InsertAsync("m2", "ще спільне", "d");
+        await InsertAsync("m3", "інше", "d");
+        await SqliteSearchIndexer.IndexQueuedAsync(_connection, ConnectionString, CancellationToken.None);
+
+        var named = await ListAsync("SELECT DISTINCT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH '\"спільне\"' ORDER BY 1");
+
+        Assert.Equal(await ListAsync("SELECT rowid FROM Conversations WHERE Id IN ('c', 'd') ORDER BY 1"), named);
+        await AssertIndexEqualsMessagesAsync();
+    }
+
+    [Fact]
+    public async Task HiddenOrDeleted_NotInIndex_BackWhenShownAgain()
+    {
+        await InsertAsync("hidden", "прихований текст", hidden: true);
+        await InsertAsync("deleted", "видалений текст");
+        await SqliteSearchIndexer.IndexQueuedAsync(_connection, ConnectionString, CancellationToken.None);
+        Assert.Equal(1, await FoundAsync("текст"));
+
+        await ExecuteAsync("UPDATE Messages SET DeletedAt = '2026-11-27 13:00:00' WHERE Id = 'deleted'");
+        Assert.Equal(0, await FoundAsync("текст"));
+        await AssertIndexEqualsMessagesAsync();
+
+        await ExecuteAsync("UPDATE Messages SET IsHiddenBlocked = 0 WHERE Id = 'hidden'");
+        Assert.Equal(1, await FoundAsync("прихований"));
+        Assert.Equal(0, await FoundAsync("видалений"));
+        await AssertIndexEqualsMessagesAsync();
+    }
+
+    [Fact]
+    public async Task ConversationDeleted_ItsEntriesLeaveTheIndexBeforeItsMessages()
+    {
+        await InsertAsync("m1", "лист першої розмови", "c");
+        await InsertAsync("m2", "лист другої розмови", "d");
+        await SqliteSearchIndexer.IndexQueuedAsync(_connection, ConnectionString, CancellationToken.None);
+
+        // As the cascade does it: the conversation first, then its messages, which can no longer read it.
+        await ExecuteAsync("DELETE FROM Conversations WHERE Id = 'c'");
+        Assert.Equal(1, await FoundAsync("лист"));
+        Assert.Equal(0, await FoundAsync("першої"));
+        await ExecuteAsync("DELETE FROM Messages WHERE ConversationId = 'c'");
+
+        Assert.Equal(1, await FoundAsync("другої"));
+        await AssertIndexEqualsMessagesAsync();
+    }
+
+    private Task InsertAsync(string id, string text, string conversation = "c", bool hidden = false) => ExecuteAsync(
         """
         INSERT INTO Messages (Id, ConversationId, AuthorKind, IsPrivateNote, Text, Buttons, Attachments, DeliveryStatus, IsHiddenBlocked, CreatedAt, CompanyId)
-        VALUES ($id, 'c', 'Client', 0, $text, '[]', '[]', 'Sent', 0, '2026-11-27 12:00:00', 'company')
-        """, ("$id", id), ("$text", text));
+        VALUES ($id, $conversation, 'Client', 0, $text, '[]', '[]', 'Sent', $hidden, '2026-11-27 12:00:00', 'company')
+        """, ("$id", id), ("$text", text), ("$conversation", conversation), ("$hidden", hidden));
+
+    private async Task<List<long>> ListAsync(string sql)
+    {
+        var values = new List<long>();
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetInt64(0));
+        return values;
+    }
 
     private async Task<long> FoundAsync(string text) =>
         await ScalarAsync("SELECT count(*) FROM MessageSearch WHERE MessageSearch MATCH $q", ("$q", "\"" + text + "\""));
 
     private async Task<long> WaitingAsync() => await ScalarAsync("SELECT count(*) FROM MessageSearchQueue");
 
-    /// <summary>FTS5's own check of an external-content index against its table: every message, with its current text.</summary>
+    /// <summary>
+    /// FTS5's own check of the index, and one entry for each shown message of a conversation, no more; each entry under
+    /// its message's key (conversation rowid, message rowid), so nothing is left under a key no message has.
+    /// </summary>
     private async Task AssertIndexEqualsMessagesAsync()
     {
         await ExecuteAsync("INSERT INTO MessageSearch (MessageSearch, rank) VALUES ('integrity-check', 1)");
-        Assert.Equal(await ScalarAsync("SELECT count(*) FROM Messages"), await ScalarAsync("SELECT count(*) FROM MessageSearch_docsize"));
+        var keys = await ListAsync($"""
+            SELECT {Parley.Data.Conversations.MessageSearchIndex.Key("c.rowid", "m.rowid")} FROM Messages m JOIN Conversations c ON c.Id = m.ConversationId
+            WHERE {Parley.Data.Conversations.MessageSearchIndex.Shown("m")} AND m.rowid NOT IN (SELECT MessageRowid FROM MessageSearchQueue) ORDER BY 1
+            """);
+        Assert.Equal(keys, await ListAsync("SELECT id FROM MessageSearch_docsize ORDER BY 1"));
     }
 
     private async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
