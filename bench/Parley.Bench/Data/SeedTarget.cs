@@ -176,7 +176,7 @@ public sealed class SqliteSeedTarget : ISeedTarget
                 foreach (var search in searches)
                 {
                     await step($"search index {search}", () => ExecuteAsync(search == "MessageSearch"
-                        ? "DELETE FROM MessageSearch; " + Parley.Data.Conversations.MessageSearchIndex.Fill
+                        ? "INSERT INTO MessageSearch(MessageSearch) VALUES ('delete-all'); " + Parley.Data.Conversations.MessageSearchIndex.Fill
                         : $"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
                 }
                 await ExecuteAsync("COMMIT");

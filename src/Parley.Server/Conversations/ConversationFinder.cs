@@ -305,10 +305,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     /// <remarks>A common text's check (<see cref="ConversationSearch.SqliteWalkCondition"/>) is part of the walked source.</remarks>
     private IQueryable<Conversation>? Walked(TeamMember member, ConversationFilter f, SearchMatches? common)
     {
-        if (!db.Database.IsSqlite()) return null;
         var oneAssignee = f.Chats == "mine" || (!member.SeesEverything && f.Folder is { } folder && folder != Folder.New);
         var sql = oneAssignee ? ByAssigneeInbox : ByInbox;
-        return db.Conversations.FromSqlRaw(common is null ? sql : $"{sql} WHERE {ConversationSearch.SqliteWalkCondition(common)}");
+        return Reached(common is null ? sql : $"{sql} WHERE {ConversationSearch.SqliteWalkCondition(common)}");
     }
 
     private const string ByInbox = "SELECT * FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_LastMessageAt_Id_ClientId";
@@ -317,10 +316,11 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
     private const string ByClient = "SELECT * FROM Conversations INDEXED BY IX_Conversations_ClientId_ChannelId_Folder";
 
     /// <summary>
-    /// Conversations reached from a list (a rare text's matches, a common text's or a tag's rows counted up to the cap).
-    /// SQLite's planner, without ANALYZE statistics (the server never gathers them), prefers to read the folder by its
-    /// inbox index and probe the list: the whole folder for a rare text. INDEXED BY leaves it only the lookup by the
-    /// list's key. PostgreSQL plans these joins by its own statistics.
+    /// Conversations read by the index SQLite is told to use: reached from a list (a rare text's matches, a common text's
+    /// or a tag's rows counted up to the cap), or a folder walked (<see cref="Walked"/>). SQLite's planner, without
+    /// ANALYZE statistics (the server never gathers them), prefers to read the folder by its inbox index and probe the
+    /// list: the whole folder for a rare text; with statistics it may drive a walk from the list instead. INDEXED BY
+    /// leaves it one way. PostgreSQL plans these joins by its own statistics.
     /// </summary>
     private IQueryable<Conversation>? Reached(string sqliteIndexedBy) =>
         db.Database.IsSqlite() ? db.Conversations.FromSqlRaw(sqliteIndexedBy) : null;
