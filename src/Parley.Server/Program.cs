@@ -58,6 +58,7 @@ services.AddScoped<SignIn>();
 services.AddScoped<ConversationService>();
 services.AddSingleton<WriterQueues>();
 services.AddScoped<ConversationFinder>();
+services.Configure<SearchOptions>(builder.Configuration.GetSection("Parley:Search"));
 services.AddScoped<ClientMessageService>();
 services.AddScoped<ClientService>();
 services.AddScoped<DemoSeeder>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Parley.Data;
 using Parley.Data.Conversations;
 using Parley.Domain.Channels;
@@ -37,7 +38,7 @@ public sealed record ConversationPage(IReadOnlyList<ConversationItem> Items, Fol
 public sealed record MessagePage(IReadOnlyList<MessageDto> Items, string? NextCursor);
 
 /// <summary>Owns the inbox read queries: one filter, reused by the list, the folder counts and search.</summary>
-public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
+public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IOptions<SearchOptions> searchOptions)
 {
     public const int MaxPageSize = 100;
 
@@ -64,7 +65,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             }
             else
             {
-                var search = await ConversationSearch.ListAsync(db, member.CompanyId, filter.Search.Trim(), ct);
+                // The Manager role's archive is counted by walking it against the list, which has to be whole for that.
+                var window = member.SeesEverything ? searchOptions.Value.ListedBeforeOpen : (int?)null;
+                var search = await ConversationSearch.ListAsync(db, member.CompanyId, filter.Search.Trim(), window, ct);
                 page = await ListAsync(member, filter, zone, search, cursor, limit, ct);
                 await ConversationSearch.ForgetAsync(db, search, ct);
             }
@@ -93,11 +96,21 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         var rows = new List<(Conversation Conversation, string? Name, string? PhotoUrl)>();
         foreach (var folder in filter.Folder is { } one ? [one] : Enum.GetValues<Folder>())
         {
-            var page = await Page(Filtered(member, filter with { Folder = folder }, zone, search, source), after, limit + 1)
-                .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new { c, cl.Name, cl.PhotoUrl })
-                .ToListAsync(ct);
-            rows.AddRange(page.Select(r => (r.c, r.Name, r.PhotoUrl)));
+            var page = await PageAsync(folder);
+            // A windowed search's page reached conversations below its window unchecked: list those too and read it again.
+            if (search is { Windowed: true } && page.Count > 0 && await ConversationSearch.AnyUncheckedAsync(db, [.. page.Select(r => r.Conversation.Id)], ct))
+            {
+                search = await ConversationSearch.CompleteAsync(db, search, ct);
+                page = await PageAsync(folder);
+            }
+
+            rows.AddRange(page.Select(r => (r.Conversation, r.Name, r.PhotoUrl)));
         }
+
+        Task<List<PageRow>> PageAsync(Folder folder) =>
+            Page(Filtered(member, filter with { Folder = folder }, zone, search, source), after, limit + 1)
+                .Join(db.Clients, c => c.ClientId, cl => cl.Id, (c, cl) => new PageRow(c, cl.Name, cl.PhotoUrl))
+                .ToListAsync(ct);
 
         // Ties are broken as both databases order ids (a GUID's canonical text, ordinally), so the cursor agrees.
         var items = rows.OrderByDescending(r => r.Conversation.LastMessageAt)
@@ -106,6 +119,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         var next = rows.Count > limit ? EncodeCursor(items[^1].LastMessageAt, items[^1].Id) : null;
         return new ConversationPage(items, counts, next);
     }
+
+    private sealed record PageRow(Conversation Conversation, string? Name, string? PhotoUrl);
 
     /// <summary>Tags with at most this many conversations in the company (all folders) are read from their clients.</summary>
     public const int RareTag = 2000;
@@ -255,8 +270,10 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
             return FolderCounts.Limited(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
         }
 
-        // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index.
+        // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index. A
+        // windowed search counts what its list holds: every match of an open folder; the archive is counted from the index.
         const int past = FolderCounts.Cap + 1;
+        if (search is { Windowed: true }) search = search with { ListedFrom = 0 };
         var @new = Filtered(member, f with { Folder = Folder.New }, zone, search).Select(c => c.Id).Take(past);
         var active = Filtered(member, f with { Folder = Folder.Active }, zone, search).Select(c => c.Id).Take(past);
         var archived = (ArchiveFromTheFilter(member, f, zone, search) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, search).Select(c => c.Id)).Take(past);
@@ -282,7 +299,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time)
         {
             return search is { Plan: SearchPlan.CheckEachConversation, Listed: true }
                 ? ConversationSearch.MatchedIds(db,
-                    Filtered(member, archived with { Search = null }, zone, null, ConversationSearch.SqliteListed(db)),
+                    Filtered(member, archived with { Search = null }, zone, null, ConversationSearch.SqliteMatchedMessages(db, search)),
                     Filtered(member, archived with { Search = null }, zone, null, Reached(ByClient)))
                 : null;
         }

@@ -38,18 +38,18 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
         var page = await GetJsonAsync(owner, $"/api/v1/conversations?q={history.Word}&limit=40");
 
         var counts = page.GetProperty("counts");
-        Assert.Equal((1, 0, FolderCounts.Cap), Counts(counts));
+        Assert.Equal((1, 0, FolderCounts.Cap), FolderCountsOf(counts));
         Assert.Equal(FolderCounts.Cap, counts.GetProperty("cappedAt").GetInt32());
         var expected = history.Archived.Where(a => a.WordVisible).ToList();
         Assert.True(expected.Count > FolderCounts.Cap);
-        Assert.Equal(Newest(expected).Prepend(history.Waiting).Take(120), await AllPagesAsync(owner, $"q={history.Word}&limit=40", 120));
+        Assert.Equal(Newest(expected).Prepend(history.Waiting).Take(120), await InboxIdsAsync(owner, $"q={history.Word}&limit=40", 120));
 
         // A rare text (one conversation's order) is listed from its matches; a hidden message finds nothing.
         var one = history.Archived[1037];
         Assert.True(one.WordVisible);
         var rare = await GetJsonAsync(owner, "/api/v1/conversations?q=" + Uri.EscapeDataString($"Замовлення 1037: {history.Word}"));
         Assert.Equal([one.Id.ToString()], rare.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
-        Assert.Equal((0, 0, 1), Counts(rare.GetProperty("counts")));
+        Assert.Equal((0, 0, 1), FolderCountsOf(rare.GetProperty("counts")));
         Assert.Empty((await GetJsonAsync(owner, "/api/v1/conversations?q=" + Uri.EscapeDataString($"Замовлення 95: {history.Word}"))).GetProperty("items").EnumerateArray());
     }
 
@@ -61,8 +61,8 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
         var history = await HistoryAsync(hook, owner, "tag");
 
         var tagged = await GetJsonAsync(owner, $"/api/v1/conversations?folder=archived&tag={history.TagId}&limit=30");
-        Assert.Equal((1, 0, FolderCounts.Cap), Counts(tagged.GetProperty("counts")));
-        Assert.Equal(Newest(history.Archived).Take(90), await AllPagesAsync(owner, $"folder=archived&tag={history.TagId}&limit=30", 90));
+        Assert.Equal((1, 0, FolderCounts.Cap), FolderCountsOf(tagged.GetProperty("counts")));
+        Assert.Equal(Newest(history.Archived).Take(90), await InboxIdsAsync(owner, $"folder=archived&tag={history.TagId}&limit=30", 90));
 
         // Conversations started since `from`; older ones whose last message is newer are not among them, and the count
         // under the cap is exact.
@@ -73,7 +73,7 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
         var period = await GetJsonAsync(owner, $"/api/v1/conversations?{query}");
         Assert.Equal(since.Count, period.GetProperty("counts").GetProperty("archived").GetInt32());
         Assert.Equal(JsonValueKind.Null, period.GetProperty("counts").GetProperty("cappedAt").ValueKind);
-        Assert.Equal(Newest(since), await AllPagesAsync(owner, query, 1000));
+        Assert.Equal(Newest(since), await InboxIdsAsync(owner, query, 1000));
     }
 
     [Fact]
@@ -96,15 +96,15 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var tags = $"{history.TagId},{second}";
         var page = await GetJsonAsync(owner, $"/api/v1/conversations?tag={tags}&limit=30");
-        Assert.Equal((1, 0, FolderCounts.Cap), Counts(page.GetProperty("counts")));
-        Assert.Equal(Newest(history.Archived).Prepend(history.Waiting).Take(90), await AllPagesAsync(owner, $"tag={tags}&limit=30", 90));
+        Assert.Equal((1, 0, FolderCounts.Cap), FolderCountsOf(page.GetProperty("counts")));
+        Assert.Equal(Newest(history.Archived).Prepend(history.Waiting).Take(90), await InboxIdsAsync(owner, $"tag={tags}&limit=30", 90));
 
         // Under the cap the count is exact: a client with both tags is counted once per conversation.
         var from = history.Archived.Select(a => a.CreatedAt).Order().ElementAt(history.Archived.Count - 120);
         var since = history.Archived.Where(a => a.CreatedAt >= from).ToList();
         var query = $"folder=archived&tag={tags}&period=custom&from={from.ToString("O", CultureInfo.InvariantCulture)}&limit=100";
         Assert.Equal(since.Count, (await GetJsonAsync(owner, $"/api/v1/conversations?{query}")).GetProperty("counts").GetProperty("archived").GetInt32());
-        Assert.Equal(Newest(since), await AllPagesAsync(owner, query, 1000));
+        Assert.Equal(Newest(since), await InboxIdsAsync(owner, query, 1000));
     }
 
     [Fact]
@@ -133,9 +133,9 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
         }
 
         var page = await GetJsonAsync(owner, $"/api/v1/conversations?q={surname}&limit=40");
-        Assert.Equal((0, 0, FolderCounts.Cap), Counts(page.GetProperty("counts")));
+        Assert.Equal((0, 0, FolderCounts.Cap), FolderCountsOf(page.GetProperty("counts")));
         Assert.Equal(FolderCounts.Cap, page.GetProperty("counts").GetProperty("cappedAt").GetInt32());
-        Assert.Equal(Newest(history.Archived).Take(120), await AllPagesAsync(owner, $"q={surname}&limit=40", 120));
+        Assert.Equal(Newest(history.Archived).Take(120), await InboxIdsAsync(owner, $"q={surname}&limit=40", 120));
 
         // Under the cap the count is exact.
         var from = history.Archived.Select(a => a.CreatedAt).Order().ElementAt(history.Archived.Count - 50);
@@ -154,9 +154,9 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
 
         var managers = history.Archived.Where(a => a.Managers && a.WordVisible).ToList();
         var page = await GetJsonAsync(manager, $"/api/v1/conversations?q={history.Word}&limit=100");
-        Assert.Equal((1, 0, managers.Count), Counts(page.GetProperty("counts")));
+        Assert.Equal((1, 0, managers.Count), FolderCountsOf(page.GetProperty("counts")));
         Assert.Equal(JsonValueKind.Null, page.GetProperty("counts").GetProperty("cappedAt").ValueKind);
-        Assert.Equal(Newest(managers).Prepend(history.Waiting), await AllPagesAsync(manager, $"q={history.Word}&limit=7", 1000));
+        Assert.Equal(Newest(managers).Prepend(history.Waiting), await InboxIdsAsync(manager, $"q={history.Word}&limit=7", 1000));
 
         var tagged = await GetJsonAsync(manager, $"/api/v1/conversations?folder=archived&tag={history.TagId}");
         Assert.Equal(history.Archived.Count(a => a.Managers), tagged.GetProperty("counts").GetProperty("archived").GetInt32());
@@ -164,7 +164,7 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
         // Another company's member finds nothing of it, and counts nothing.
         var theirs = await GetJsonAsync(rival, $"/api/v1/conversations?q={history.Word}&tag={history.TagId}");
         Assert.Empty(theirs.GetProperty("items").EnumerateArray());
-        Assert.Equal((0, 0, 0), Counts(theirs.GetProperty("counts")));
+        Assert.Equal((0, 0, 0), FolderCountsOf(theirs.GetProperty("counts")));
     }
 
     /// <summary>
@@ -223,25 +223,6 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
 
     private static IEnumerable<string> Newest(IEnumerable<Seeded> rows) =>
         rows.OrderByDescending(r => r.LastMessageAt).ThenByDescending(r => r.Id).Select(r => r.Id.ToString());
-
-    /// <summary>Follows nextCursor until the end or until <paramref name="enough"/> ids.</summary>
-    private static async Task<List<string>> AllPagesAsync(HttpClient member, string query, int enough)
-    {
-        var ids = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await GetJsonAsync(member, $"/api/v1/conversations?{query}" + (cursor is null ? "" : $"&cursor={cursor}"));
-            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
-            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
-        }
-        while (cursor is not null && ids.Count < enough);
-
-        return [.. ids.Take(enough)];
-    }
-
-    private static (int New, int Active, int Archived) Counts(JsonElement counts) =>
-        (counts.GetProperty("new").GetInt32(), counts.GetProperty("active").GetInt32(), counts.GetProperty("archived").GetInt32());
 }
 
 public sealed class FilteredCountsTests_Sqlite(SqliteApp app) : FilteredCountsTests<SqliteApp>(app);

@@ -68,4 +68,24 @@ public static class Api
 
     public static async Task<string> MemberIdAsync(HttpClient http) =>
         (await GetJsonAsync(http, "/api/v1/me")).GetProperty("member").GetProperty("id").GetString()!;
+
+    /// <summary>The inbox's ids for the query, following nextCursor until the end or until <paramref name="enough"/> ids.</summary>
+    public static async Task<List<string>> InboxIdsAsync(HttpClient member, string query, int enough)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await GetJsonAsync(member, $"/api/v1/conversations?{query}" + (cursor is null ? "" : $"&cursor={cursor}"));
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null && ids.Count < enough);
+
+        return [.. ids.Take(enough)];
+    }
+
+    /// <summary>An inbox page's folder counts.</summary>
+    public static (int New, int Active, int Archived) FolderCountsOf(JsonElement counts) =>
+        (counts.GetProperty("new").GetInt32(), counts.GetProperty("active").GetInt32(), counts.GetProperty("archived").GetInt32());
 }

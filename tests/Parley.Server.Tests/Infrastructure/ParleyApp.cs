@@ -86,6 +86,9 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Parley", ConnectionString);
         builder.UseSetting("Parley:Demo:Seed", "true");
         builder.UseSetting("Parley:Demo:Password", Password);
+        // SQLite lists a common text's matches for a window of the newest conversations (SearchOptions): a small one here,
+        // so that a test's pages reach past it.
+        builder.UseSetting("Parley:Search:ListedBeforeOpen", "100");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -105,6 +108,23 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
             var company = new Company { Name = "Rival Ltd", CreatedAt = now };
             var member = new TeamMember { CompanyId = company.Id, Email = email, Name = "Rita Rival", Role = Role.Owner, CreatedAt = now };
             db.Companies.Add(company);
+            db.TeamMembers.Add(member);
+            await db.SaveChangesAsync();
+            var result = await scope.ServiceProvider.GetRequiredService<SignIn>().CreateAccountAsync(member, Password);
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+
+        return await SignInAsync(email);
+    }
+
+    /// <summary>A new member of the company, with a sign-in account, signed in.</summary>
+    public async Task<HttpClient> NewMemberAsync(Guid companyId, Role role, string name)
+    {
+        var email = $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@parley.test";
+        using (var scope = Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            var member = new TeamMember { CompanyId = companyId, Email = email, Name = name, Role = role, CreatedAt = Time.GetUtcNow().UtcDateTime };
             db.TeamMembers.Add(member);
             await db.SaveChangesAsync();
             var result = await scope.ServiceProvider.GetRequiredService<SignIn>().CreateAccountAsync(member, Password);
