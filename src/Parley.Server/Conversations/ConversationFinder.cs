@@ -65,7 +65,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
             }
             else
             {
-                // The Manager role's archive is counted by walking it against the list, which has to be whole for that.
+                // The Manager role's archive is counted by walking the member's own against the list, which has to be whole
+                // for that: read from the index instead, a city's 1,000 of one manager's 4 % took 120 ms at 1 M.
                 var window = member.SeesEverything ? searchOptions.Value.ListedBeforeOpen : (int?)null;
                 var search = await ConversationSearch.ListAsync(db, member.CompanyId, filter.Search.Trim(), window, ct);
                 page = await ListAsync(member, filter, zone, search, cursor, limit, ct);
@@ -273,10 +274,10 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
         // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index. A
         // windowed search counts what its list holds: every match of an open folder; the archive is counted from the index.
         const int past = FolderCounts.Cap + 1;
+        var archived = (ArchiveFromTheFilter(member, f, zone, search) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, search).Select(c => c.Id)).Take(past);
         if (search is { Windowed: true }) search = search with { ListedFrom = 0 };
         var @new = Filtered(member, f with { Folder = Folder.New }, zone, search).Select(c => c.Id).Take(past);
         var active = Filtered(member, f with { Folder = Folder.Active }, zone, search).Select(c => c.Id).Take(past);
-        var archived = (ArchiveFromTheFilter(member, f, zone, search) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, search).Select(c => c.Id)).Take(past);
         var counted = await db.Companies.Where(c => c.Id == member.CompanyId)
             .Select(_ => new { New = @new.Count(), Active = active.Count(), Archived = archived.Count() })
             .FirstAsync(ct);

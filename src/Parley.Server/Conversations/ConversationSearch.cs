@@ -77,7 +77,7 @@ public static class ConversationSearch
     /// <paramref name="listedBeforeOpen"/>: on SQLite, a text more than <see cref="RareMatches"/> conversations have is
     /// listed only for the open conversations and this many before the oldest of them (by rowid), where a page of the
     /// inbox almost always finds its matches: the whole list of a city's 64,000 conversations took 20–90 ms at 1 M, such
-    /// a window's a few. Null lists every match (the Manager role's archive is counted by walking it against the list).
+    /// a window's a few. Null lists every match.
     /// </remarks>
     public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
     {
