@@ -39,9 +39,8 @@ public static class Database
         {
             connectionString = PrepareSqlite(connectionString);
             SqliteStatementCache.Install();
-            var pragmas = new SqlitePragmas(configuration.GetValue("Database:SqliteCacheMegabytes", SqlitePragmas.DefaultCacheMegabytes));
-            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString, pragmas).AddInterceptors(Interceptors(sp)), PoolSize);
-            services.AddPooledDbContextFactory<SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString, pragmas).AddInterceptors(Interceptors(sp)), PoolSize);
+            services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
+            services.AddPooledDbContextFactory<SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
             services.AddSingleton(new SqliteCheckpointer.Target(connectionString));
             services.AddHostedService<SqliteCheckpointer>();
@@ -63,9 +62,9 @@ public static class Database
         await db.Database.MigrateAsync();
     }
 
-    private static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString, SqlitePragmas pragmas) =>
+    private static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(pragmas)
+            .AddInterceptors(SqlitePragmas.Instance)
             .UseSqliteBareConnection();
 
     private static string PrepareSqlite(string connectionString)
@@ -111,24 +110,21 @@ public static class Database
 
 /// <summary>
 /// WAL so readers never wait for the writer; a busy timeout so concurrent writers queue instead of failing; no
-/// automatic checkpoints, which would run inside a commit (<see cref="SqliteCheckpointer"/> does them); a page cache of
-/// <c>Database:SqliteCacheMegabytes</c> per connection. Applied once per physical connection: EF opens a pooled
-/// connection for every query, and re-running the pragmas each time was a measurable share of a message's cost.
+/// automatic checkpoints, which would run inside a commit (<see cref="SqliteCheckpointer"/> does them). Applied once
+/// per physical connection: EF opens a pooled connection for every query, and re-running the pragmas each time was a
+/// measurable share of a message's cost.
 /// </summary>
 /// <remarks>
-/// SQLite's own cache is 2 MB a connection; every page beyond it is read again from the operating system, a system call
-/// each. At 1 M conversations a search reads tens of MB of index and rows: with 128 MB the owner's city search went
-/// from 34 to 21 ms (median) and a surname from 88 to 59–66 ms, the archive's pages from 2.6 to 1.9 ms. A connection
-/// takes the memory only as it reads; the server's RSS was about 480 MB through the 1 M data benchmark.
+/// The page cache stays SQLite's 2 MB. 128 MB a connection made searches at 1 M conversations a third faster on a quiet
+/// database, but in WAL mode a connection drops its whole cache whenever another has written since its last read, so
+/// under chat load (700 messages/s) the cached pages were freed and read again on every request: seconds-long stalls
+/// and 1,503 errors, against none with 2 MB. Memory-mapped reads (mmap_size) failed the chat load the same way.
 /// </remarks>
-internal sealed class SqlitePragmas(int cacheMegabytes) : DbConnectionInterceptor
+internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    public const int DefaultCacheMegabytes = 128;
+    public static readonly SqlitePragmas Instance = new();
 
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> Prepared = [];
-
-    private readonly string _pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; " +
-        $"PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-{Math.Max(cacheMegabytes, 2) * 1024};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -138,14 +134,14 @@ internal sealed class SqlitePragmas(int cacheMegabytes) : DbConnectionIntercepto
         return Task.CompletedTask;
     }
 
-    private void Apply(DbConnection connection)
+    private static void Apply(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle }) return;
         if (Prepared.TryGetValue(handle, out _)) return;
         SqliteUnicode.Register(handle);
         using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0;";
         command.ExecuteNonQuery();
-        Prepared.AddOrUpdate(handle, this);
+        Prepared.AddOrUpdate(handle, Instance);
     }
 }
