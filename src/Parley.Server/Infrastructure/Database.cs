@@ -55,11 +55,46 @@ public static class Database
     }
 
     /// <summary>Applies the provider's migrations; the app is usable right after.</summary>
+    /// <remarks>
+    /// On SQLite EF Core takes a row in <c>__EFMigrationsLock</c> for the migration and waits for one that is there without
+    /// end; a server stopped in the middle of a migration leaves its row behind. A lock taken before this start is said
+    /// in the log, with what to do, instead of a silent wait. (PostgreSQL's is an advisory lock, gone with its session.)
+    /// </remarks>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        if (db.Database.IsSqlite() && await SqliteMigrationLockAsync(db) is { } since)
+        {
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Database));
+#pragma warning disable CA1873 // at most once, at start-up
+            logger.LogWarning(
+                "The database's migration lock has been taken since {Since}: waiting for it. If no other Parley server (or dotnet ef) is " +
+                "migrating {File}, one was stopped during a migration: stop this server, run sqlite3 \"{File}\" \"DELETE FROM __EFMigrationsLock\" " +
+                "and start it again.", since, file, file);
+#pragma warning restore CA1873
+        }
+
         await db.Database.MigrateAsync();
+    }
+
+    /// <summary>When the SQLite database's migration lock was taken, if it is: by another process, as this one has not.</summary>
+    private static async Task<string?> SqliteMigrationLockAsync(ParleyDbContext db)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 0) return null;
+            command.CommandText = "SELECT \"Timestamp\" FROM \"__EFMigrationsLock\"";
+            return await command.ExecuteScalarAsync() as string;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private static DbContextOptionsBuilder UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
