@@ -98,10 +98,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     /// <summary>Yes / No on "more questions?" and 1–5 ratings, whatever the channel.</summary>
     private async Task<InboundResult> PressButtonAsync(Company company, Client client, Channel channel, string payload, DateTime now, CancellationToken ct)
     {
-        var conversation = await db.Conversations.Include(c => c.Topics)
-            .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id)
-            .OrderByDescending(c => c.CreatedAt)
-            .FirstOrDefaultAsync(ct)
+        var conversation = await NewestOnChannel(client, channel).Include(c => c.Topics).FirstOrDefaultAsync(ct)
             ?? throw new RuleViolationException(Decision.Invalid(RefusalCodes.NoConversationToAnswer, "This client has no conversation to answer in."));
         var unit = new ConversationUnit(db, company, client, conversation, senders, now);
         var actor = Actor.Client(client.Name);
@@ -127,13 +124,14 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         return new InboundResult(conversation.Id, null, false);
     }
 
+    /// <summary>The client's conversations on the channel, the newest first: a button answers the newest one.</summary>
+    private IQueryable<Conversation> NewestOnChannel(Client client, Channel channel) =>
+        db.Conversations.Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id).OrderByDescending(c => c.CreatedAt);
+
     /// <summary>A blocked client's message is kept, hidden, and announced to nobody.</summary>
     private async Task<InboundResult> KeepHiddenAsync(Company company, Client client, Channel channel, Conversation? open, InboundMessage inbound, DateTime now, CancellationToken ct)
     {
-        var conversation = open ?? await db.Conversations
-            .Where(c => c.ClientId == client.Id && c.ChannelId == channel.Id)
-            .OrderByDescending(c => c.CreatedAt)
-            .FirstOrDefaultAsync(ct);
+        var conversation = open ?? await NewestOnChannel(client, channel).FirstOrDefaultAsync(ct);
         if (conversation is null)
         {
             conversation = NewConversation(company, client, channel, inbound);
