@@ -196,12 +196,7 @@ public abstract class FilteredCountsTests<TApp>(TApp app) : IClassFixture<TApp>
             var created = start.AddMinutes(i * 2);
             var last = created.AddMinutes(i * 7 % 300).AddTicks(i * 10); // distinct: the order needs no tie-break
             var managers = managerId is not null && i % 50 == 7;
-            var c = new Conversation
-            {
-                CompanyId = template.CompanyId, ClientId = template.ClientId, ChannelId = template.ChannelId, ChannelType = template.ChannelType,
-                Folder = Folder.Archived, ArchiveReason = ArchiveReason.ClosedByManager, AssigneeId = managers ? managerId : ownerId,
-                Language = "uk", CreatedAt = created, ArchivedAt = last, LastMessageAt = last, LastClientMessageAt = last,
-            };
+            var c = Stored.ArchivedLike(template, created, last, managers ? managerId!.Value : ownerId);
             db.Add(c);
             // Two messages with the word each: more matches than a rare text has (ConversationSearch.RareMatches).
             db.Add(new Message

@@ -82,12 +82,7 @@ public abstract class SearchWindowTests<TApp>(TApp app) : IClassFixture<TApp>
             var last = i == late ? Last(count - 1 - 250).AddSeconds(30) : Last(i);
             var managers = i % 10 == 3;
             var (hidden, deleted) = (i % 97 == 5, i % 89 == 7);
-            var c = new Conversation
-            {
-                CompanyId = first.CompanyId, ClientId = first.ClientId, ChannelId = first.ChannelId, ChannelType = first.ChannelType,
-                Folder = Folder.Archived, ArchiveReason = ArchiveReason.ClosedByManager, AssigneeId = managers ? managerId : ownerId,
-                Language = "uk", CreatedAt = created, ArchivedAt = last, LastMessageAt = last, LastClientMessageAt = last,
-            };
+            var c = Stored.ArchivedLike(first, created, last, managers ? managerId : ownerId);
             db.Add(c);
             db.Add(new Message
             {
