@@ -99,7 +99,8 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
         {
             var page = await PageAsync(folder);
             // A windowed search's page reached conversations below its window unchecked: list those too and read it again.
-            if (search is { Windowed: true } && page.Count > 0 && await ConversationSearch.AnyUncheckedAsync(db, [.. page.Select(r => r.Conversation.Id)], ct))
+            if (search is { Windowed: true } && page.Count > 0
+                && await ConversationSearch.AnyUncheckedAsync(db, Reached($"{ById} WHERE {ConversationSearch.SqliteBelowWindow}")!, [.. page.Select(r => r.Conversation.Id)], ct))
             {
                 search = await ConversationSearch.CompleteAsync(db, search, ct);
                 page = await PageAsync(folder);

@@ -93,25 +93,23 @@ public static class ConversationSearch
     public static async Task<SearchMatches> CompleteAsync(ParleyDbContext db, SearchMatches search, CancellationToken ct)
     {
         if (!search.Windowed) return search;
-        var phrase = Phrase(search.Text);
-        var below = search.ListedFrom << 32;
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT OR IGNORE INTO search_conversation_rows SELECT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH {phrase} AND rowid < {below};
-            UPDATE search_window SET ListedFrom = 0;
-            """, ct);
+        await ListRowsAsync(db, Phrase(search.Text), 0, (search.ListedFrom << 32) - 1, ct);
+        await db.Database.ExecuteSqlRawAsync("UPDATE search_window SET ListedFrom = 0", ct);
         return search with { ListedFrom = 0 };
     }
 
+    /// <summary>SQLite, a windowed search: the condition on a Conversations row that it is below the window.</summary>
+    public const string SqliteBelowWindow = "rowid < (SELECT ListedFrom FROM search_window)";
+
     /// <summary>
-    /// SQLite, a windowed search: whether any of these conversations (a page walked under the window) is below it and
-    /// matched by neither its client nor a listed message, that is, was returned unchecked.
+    /// SQLite, a windowed search: whether any of these conversations (a page walked under the window), read from
+    /// <paramref name="belowWindow"/> (the conversations <see cref="SqliteBelowWindow"/>), is matched by neither its client
+    /// nor a listed message, that is, was returned unchecked.
     /// </summary>
-    public static Task<bool> AnyUncheckedAsync(ParleyDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    public static Task<bool> AnyUncheckedAsync(ParleyDbContext db, IQueryable<Conversation> belowWindow, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var clients = ListedClients(db);
-        return db.Conversations
-            .FromSqlRaw("SELECT * FROM Conversations INDEXED BY sqlite_autoindex_Conversations_1 WHERE rowid < (SELECT ListedFrom FROM search_window)")
-            .Where(c => ids.Contains(c.Id) && !clients.Contains(c.ClientId)).AnyAsync(ct);
+        return belowWindow.Where(c => ids.Contains(c.Id) && !clients.Contains(c.ClientId)).AnyAsync(ct);
     }
 
     /// <summary>Empties the temporary tables: the connection goes back to the pool without the request's matches.</summary>
@@ -139,10 +137,7 @@ public static class ConversationSearch
         var phrase = Phrase(text);
         var from = listedBeforeOpen is { } beforeOpen && await CommonAsync(db, phrase, ct) ? await WindowAsync(db, companyId, beforeOpen, ct) : 0;
         await db.Database.ExecuteSqlAsync($"INSERT INTO search_window VALUES ({from})", ct);
-        // The index's rowids come in order, a conversation's together: each conversation is added once (every company's;
-        // the conversations read from the list are the company's).
-        var conversations = await db.Database.ExecuteSqlAsync(
-            $"INSERT OR IGNORE INTO search_conversation_rows SELECT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH {phrase} AND rowid >= {from << 32}", ct);
+        var conversations = await ListRowsAsync(db, phrase, from << 32, long.MaxValue, ct);
         var clients = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_clients SELECT Id FROM Clients
             WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {phrase}) AND CompanyId = {companyId}
@@ -150,6 +145,18 @@ public static class ConversationSearch
         // A window holds fewer matches than the whole, which has more than a rare text's.
         return (from > 0 ? Math.Max(conversations, RareMatches + 1) : conversations, clients, from);
     }
+
+    /// <summary>
+    /// Lists the conversations that have a shown message with the phrase, from the index entries keyed
+    /// <paramref name="firstKey"/> to <paramref name="lastKey"/> (<see cref="MessageSearchIndex"/>: a conversation's
+    /// rowid × 2³² plus its message's). The index's keys come in order, a conversation's together: each conversation is
+    /// added once (every company's; the conversations read from the list are the company's).
+    /// </summary>
+    private static Task<int> ListRowsAsync(ParleyDbContext db, string phrase, long firstKey, long lastKey, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"""
+            INSERT OR IGNORE INTO search_conversation_rows SELECT rowid >> 32 FROM MessageSearch
+            WHERE MessageSearch MATCH {phrase} AND rowid >= {firstKey} AND rowid <= {lastKey}
+            """, ct);
 
     /// <summary>Whether more than <see cref="RareMatches"/> conversations (every company's) have the text: reads that many.</summary>
     private static async Task<bool> CommonAsync(ParleyDbContext db, string phrase, CancellationToken ct) =>
@@ -239,9 +246,9 @@ public static class ConversationSearch
     {
         (false, _) => """ClientId IN (SELECT "Value" FROM search_clients)""",
         (true, false) => """(rowid IN (SELECT rowid FROM search_conversation_rows) OR ClientId IN (SELECT "Value" FROM search_clients))""",
-        (true, true) => """
+        (true, true) => $"""
             (rowid IN (SELECT rowid FROM search_conversation_rows) OR ClientId IN (SELECT "Value" FROM search_clients)
-              OR rowid < (SELECT ListedFrom FROM search_window))
+              OR {SqliteBelowWindow})
             """,
     };
 

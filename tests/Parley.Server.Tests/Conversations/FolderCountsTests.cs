@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Data;
@@ -151,7 +150,7 @@ public abstract class FolderCountsTests<TApp>(TApp app) : IClassFixture<TApp>
             {
                 foreach (var filter in new[] { "", "&chats=mine", "&chats=unassigned" })
                 {
-                    var counted = Counts((await GetJsonAsync(member, $"/api/v1/conversations?limit=1&tag={tag}{filter}")).GetProperty("counts"));
+                    var counted = FolderCountsOf((await GetJsonAsync(member, $"/api/v1/conversations?limit=1&tag={tag}{filter}")).GetProperty("counts"));
                     Assert.Equal(await FreshAsync(member, $"&tag={tag}{filter}"), counted);
                 }
             }
@@ -178,20 +177,17 @@ public abstract class FolderCountsTests<TApp>(TApp app) : IClassFixture<TApp>
     {
         foreach (var member in new[] { owner, manager })
         {
-            Assert.Equal(await FreshAsync(member, ""), Counts(await GetJsonAsync(member, "/api/v1/conversations/counts")));
+            Assert.Equal(await FreshAsync(member, ""), FolderCountsOf(await GetJsonAsync(member, "/api/v1/conversations/counts")));
             foreach (var filter in new[] { "", "&platform=api", "&platform=api,ai", "&language=uk", "&chats=mine", "&chats=unassigned" })
             {
-                var counted = Counts((await GetJsonAsync(member, $"/api/v1/conversations?limit=1{filter}")).GetProperty("counts"));
+                var counted = FolderCountsOf((await GetJsonAsync(member, $"/api/v1/conversations?limit=1{filter}")).GetProperty("counts"));
                 Assert.Equal(await FreshAsync(member, filter), counted);
             }
         }
     }
 
     private static async Task<(int New, int Active, int Archived)> FreshAsync(HttpClient member, string filter) =>
-        Counts((await GetJsonAsync(member, $"/api/v1/conversations?limit=1&period=custom&from=2000-01-01T00:00:00Z{filter}")).GetProperty("counts"));
-
-    private static (int New, int Active, int Archived) Counts(JsonElement counts) =>
-        (counts.GetProperty("new").GetInt32(), counts.GetProperty("active").GetInt32(), counts.GetProperty("archived").GetInt32());
+        FolderCountsOf((await GetJsonAsync(member, $"/api/v1/conversations?limit=1&period=custom&from=2000-01-01T00:00:00Z{filter}")).GetProperty("counts"));
 
     private static async Task PostOkAsync(HttpClient member, string url)
     {

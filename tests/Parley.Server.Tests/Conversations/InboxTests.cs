@@ -43,15 +43,7 @@ public abstract class InboxTests<TApp>(TApp app) : IClassFixture<TApp>
             created.Add((await ClientSaysAsync(anonymous, channel, $"page-{i}", $"Повідомлення {i}")).ConversationId);
         }
 
-        var seen = new List<string>();
-        string? cursor = null;
-        do
-        {
-            var page = await GetJsonAsync(owner, $"/api/v1/conversations?folder=new&platform=api&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
-            seen.AddRange(Ids(page));
-            cursor = page.GetProperty("nextCursor").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
-        }
-        while (cursor is not null);
+        var seen = await InboxIdsAsync(owner, "folder=new&platform=api&limit=2", int.MaxValue);
 
         var mine = seen.Where(created.Contains).ToList();
         Assert.Equal(Enumerable.Reverse(created), mine);
