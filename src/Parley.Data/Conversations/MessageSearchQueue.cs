@@ -45,6 +45,9 @@ public static class MessageSearchIndex
     /// <summary>The index's rowid of a message, from the SQL of its conversation's rowid and its own.</summary>
     public static string Key(string conversationRowid, string messageRowid) => $"(({conversationRowid} << 32) | ({messageRowid} & 4294967295))";
 
+    /// <summary>The lowest index rowid of a conversation's messages (<see cref="Key"/>; an index rowid's conversation is its rowid &gt;&gt; 32).</summary>
+    public static long FirstKeyOf(long conversationRowid) => conversationRowid << 32;
+
     /// <summary>The SQL condition for a message (by its table alias) being shown, so in the index.</summary>
     public static string Shown(string message) => $"NOT {message}.IsHiddenBlocked AND {message}.DeletedAt IS NULL";
 

@@ -93,7 +93,7 @@ public static class ConversationSearch
     public static async Task<SearchMatches> CompleteAsync(ParleyDbContext db, SearchMatches search, CancellationToken ct)
     {
         if (!search.Windowed) return search;
-        await ListRowsAsync(db, Phrase(search.Text), 0, (search.ListedFrom << 32) - 1, ct);
+        await ListRowsAsync(db, Phrase(search.Text), 0, MessageSearchIndex.FirstKeyOf(search.ListedFrom) - 1, ct);
         await db.Database.ExecuteSqlRawAsync("UPDATE search_window SET ListedFrom = 0", ct);
         return search with { ListedFrom = 0 };
     }
@@ -137,7 +137,7 @@ public static class ConversationSearch
         var phrase = Phrase(text);
         var from = listedBeforeOpen is { } beforeOpen && await CommonAsync(db, phrase, ct) ? await WindowAsync(db, companyId, beforeOpen, ct) : 0;
         await db.Database.ExecuteSqlAsync($"INSERT INTO search_window VALUES ({from})", ct);
-        var conversations = await ListRowsAsync(db, phrase, from << 32, long.MaxValue, ct);
+        var conversations = await ListRowsAsync(db, phrase, MessageSearchIndex.FirstKeyOf(from), long.MaxValue, ct);
         var clients = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_clients SELECT Id FROM Clients
             WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {phrase}) AND CompanyId = {companyId}
