@@ -127,6 +127,9 @@ public abstract partial class LiveFeaturesTests<TApp>(TApp app) : BrowserTest<TA
         await page.EvaluateAsync("() => { window.__sameDocument = true; }");
         var banner = page.GetByTestId("reconnect-banner");
         await Expect(banner).ToBeHiddenAsync();
+        // The console sets the banner's texts in its language after its first render; cut before that and the banner shows
+        // its page-load text, both languages (a run failed so).
+        await Expect(banner.Locator(".reconnect-lost")).ToHaveTextAsync("Зʼєднання втрачено — відновлюємо…");
 
         await network.CutAsync();
         await Expect(banner.Locator(".reconnect-lost")).ToBeVisibleAsync();
