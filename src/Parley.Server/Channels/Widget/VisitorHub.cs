@@ -90,7 +90,8 @@ public sealed class VisitorHub(
             Text: text,
             ClientMessageId: request.ClientMessageId,
             Attachments: [.. attached.Select(f => f.ToAttachment())],
-            Verified: visitor.IsVerified), ct);
+            Verified: visitor.IsVerified,
+            WriterConnectionId: Context.ConnectionId), ct);
         await files.AttachAsync(attached, result.ConversationId, ct);
         if (request.Customer is { } customer) await customer.ApplyAsync(db, visitor, ct);
 
