@@ -14,10 +14,7 @@ using Parley.Server.Realtime;
 
 namespace Parley.Server.Channels;
 
-/// <summary>
-/// What any channel hands over when a client writes or presses a button. <paramref name="WriterConnectionId"/> is the
-/// live connection it came on when that connection gets the stored message back itself (the widget's <c>Send</c>).
-/// </summary>
+/// <summary>What any channel hands over when a client writes or presses a button.</summary>
 public sealed record InboundMessage(
     string ExternalClientId,
     string? Name = null,
@@ -29,8 +26,7 @@ public sealed record InboundMessage(
     string? ChannelMessageId = null,
     IReadOnlyList<Attachment>? Attachments = null,
     string? ButtonPayload = null,
-    bool Verified = false,
-    string? WriterConnectionId = null);
+    bool Verified = false);
 
 /// <summary>What became of an inbound message; <paramref name="Message"/> is the stored message when this call added it.</summary>
 public sealed record InboundResult(Guid ConversationId, Guid? MessageId, bool Duplicate, Message? Message = null);
@@ -84,13 +80,13 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
         {
             db.Conversations.Add(conversation);
             var start = ConversationLifecycle.Start(conversation, company.Settings, TimeZones.Find(company.TimeZone), now);
-            unit.AddClientMessage(message, inbound.WriterConnectionId);
+            unit.AddClientMessage(message);
             await unit.ApplyAsync(start, Actor.Client(client.Name));
             unit.AnnounceChange(Changes.Created);
         }
         else
         {
-            var wrote = unit.AddClientMessage(message, inbound.WriterConnectionId);
+            var wrote = unit.AddClientMessage(message);
             await unit.ApplyAsync(wrote, Actor.Client(client.Name));
             if (wrote.AlertAssignee) unit.Announce(item => new AssigneeAlerted(company.Id, item, "client_wrote"));
         }

@@ -8,14 +8,7 @@ public sealed record ConversationChanged(
     : ParleyEvent(CompanyId);
 
 /// <summary>A message was added (client, manager, system, AI or a private note).</summary>
-public sealed record MessageAdded(Guid CompanyId, ConversationItem Conversation, MessageDto Message) : ParleyEvent(CompanyId)
-{
-    /// <summary>
-    /// The live connection the message was written on, when it has the stored message already (as its call's result):
-    /// pushes to the writer's side skip it. Their other connections (another tab) still get it.
-    /// </summary>
-    public string? WriterConnectionId { get; init; }
-}
+public sealed record MessageAdded(Guid CompanyId, ConversationItem Conversation, MessageDto Message) : ParleyEvent(CompanyId);
 
 /// <summary>A message was edited, deleted, or its delivery status changed.</summary>
 public sealed record MessageChanged(Guid CompanyId, ConversationItem Conversation, MessageDto Message, string Change) : ParleyEvent(CompanyId);

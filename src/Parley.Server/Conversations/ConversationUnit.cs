@@ -79,19 +79,13 @@ public sealed class ConversationUnit(ParleyDbContext db, Company company, Client
 
     private int _pendingStamps;
 
-    /// <summary>
-    /// A client message: counts as unread, may clear "awaiting answer". <paramref name="writerConnectionId"/>: the live
-    /// connection it came on, which gets it back as its call's result and so is not pushed it again.
-    /// </summary>
-    public Transition AddClientMessage(Message message, string? writerConnectionId = null)
+    /// <summary>A client message: counts as unread, may clear "awaiting answer".</summary>
+    public Transition AddClientMessage(Message message)
     {
         var t = ConversationLifecycle.ClientWrote(conversation, Preview(message), now);
         Add(message);
-        if (writerConnectionId is not null) _writer = (message, writerConnectionId);
         return t;
     }
-
-    private (Message Message, string ConnectionId)? _writer;
 
     /// <summary>A manager, system or AI message (or a private note); those for the client are queued for the channel.</summary>
     public void AddTeamMessage(Message message)
@@ -143,13 +137,7 @@ public sealed class ConversationUnit(ParleyDbContext db, Company company, Client
         conversation.Version++;
         await db.SaveChangesAsync(cancellationToken);
         var item = ConversationItem.From(conversation, client.Name, client.PhotoUrl);
-        foreach (var message in _added)
-        {
-            bus.Publish(new MessageAdded(company.Id, item, MessageDto.From(message, withAudit: true))
-            {
-                WriterConnectionId = _writer is { } writer && writer.Message == message ? writer.ConnectionId : null,
-            });
-        }
+        foreach (var message in _added) bus.Publish(new MessageAdded(company.Id, item, MessageDto.From(message, withAudit: true)));
         foreach (var e in _events) bus.Publish(e(item));
         return item;
     }

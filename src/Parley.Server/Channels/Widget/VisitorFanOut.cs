@@ -21,7 +21,7 @@ public sealed class VisitorFanOut(IHubContext<VisitorHub> hub, IServiceScopeFact
         switch (e)
         {
             case MessageAdded { Conversation.ChannelType: ChannelType.Widget, Message.IsPrivateNote: false } m:
-                await SendAsync(m.Conversation, "message", async db => VisitorMessage.From(m.Message, await AuthorNameAsync(db, m.Message, ct)), ct, m.WriterConnectionId);
+                await SendAsync(m.Conversation, "message", async db => VisitorMessage.From(m.Message, await AuthorNameAsync(db, m.Message, ct)), ct);
                 break;
             case MessageChanged { Conversation.ChannelType: ChannelType.Widget, Message.IsPrivateNote: false, Change: Changes.Edited or Changes.Deleted } m:
                 await SendAsync(m.Conversation, "messageChanged", async db => VisitorMessage.From(m.Message, await AuthorNameAsync(db, m.Message, ct)), ct);
@@ -36,23 +36,14 @@ public sealed class VisitorFanOut(IHubContext<VisitorHub> hub, IServiceScopeFact
         }
     }
 
-    /// <summary>Pushes to the visitor's connections, except <paramref name="writer"/>: the connection that sent the message has it already.</summary>
-    private async Task SendAsync(ConversationItem conversation, string method, Func<ParleyDbContext, Task<object>> payload, CancellationToken ct, string? writer = null)
+    private async Task SendAsync(ConversationItem conversation, string method, Func<ParleyDbContext, Task<object>> payload, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
         var groups = await GroupsAsync(db, conversation, ct);
         if (groups.Length == 0) return;
         var body = await payload(db);
-        if (writer is null)
-        {
-            await hub.Clients.Groups(groups).SendAsync(method, body, ct);
-            return;
-        }
-
-        // SignalR has no "groups except"; a visitor's connection is in one visitor group at a time.
-        IReadOnlyList<string> except = [writer];
-        foreach (var group in groups) await hub.Clients.GroupExcept(group, except).SendAsync(method, body, ct);
+        await hub.Clients.Groups(groups).SendAsync(method, body, ct);
     }
 
     /// <summary>

@@ -90,8 +90,7 @@ public sealed class VisitorHub(
             Text: text,
             ClientMessageId: request.ClientMessageId,
             Attachments: [.. attached.Select(f => f.ToAttachment())],
-            Verified: visitor.IsVerified,
-            WriterConnectionId: Context.ConnectionId), ct);
+            Verified: visitor.IsVerified), ct);
         await files.AttachAsync(attached, result.ConversationId, ct);
         if (request.Customer is { } customer) await customer.ApplyAsync(db, visitor, ct);
 
