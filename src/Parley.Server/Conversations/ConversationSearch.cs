@@ -198,7 +198,7 @@ public static class ConversationSearch
         var pattern = Pattern(text);
         // The trigram index, always: for a long text (many trigrams) the planner priced the index above reading every
         // message, and a search for "Івано-Франківськ" read all 9.5 M at 1 M conversations (6–12 s; 1.4 s by the index).
-        // Reset before anything else runs on the connection (a failed request's setting goes with Npgsql's session reset).
+        // Reset before the inbox's next statement; a failed request's setting is rolled back with the inbox's transaction.
         await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ct);
         var conversations = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_conversations SELECT DISTINCT "ConversationId" FROM "Messages"
