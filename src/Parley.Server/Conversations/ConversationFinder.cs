@@ -47,8 +47,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
         var zone = TimeZones.Find(company.TimeZone);
 
-        // Every query of the request runs on one connection: a search lists its matches on it once (a failed request's
-        // list is emptied by the next search on the connection). On PostgreSQL that takes a transaction: Npgsql
+        // Every query of the request runs on one connection: a search lists its matches on it once (on SQLite a failed
+        // request's list is emptied by the next search on the connection; PostgreSQL's commit or rollback empties it).
+        // On PostgreSQL that takes a transaction: Npgsql
         // multiplexes the statements outside one over its physical connections (Database.TunePostgres). There the
         // server's frequent statements are prepared, and PostgreSQL may then keep one generic plan for a statement after
         // its fifth run; the inbox's are planned for their values instead (a generic plan cannot tell a week of the
@@ -86,7 +87,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
     private async Task<ConversationPage> ListAsync(
         TeamMember member, ConversationFilter filter, TimeZoneInfo zone, SearchMatches? search, string? cursor, int limit, CancellationToken ct)
     {
-        var counts = await CountAsync(member, filter, zone, search, ct);
+        (var counts, search) = await CountAsync(member, filter, zone, search, ct);
         var after = DecodeCursor(cursor);
         var source = await RareTagsAsync(member, filter, search, ct) ? Reached(ByClient) : null;
 
@@ -101,9 +102,9 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
             var page = await PageAsync(folder);
             // A windowed search's page reached conversations below its window unchecked: list those too and read it again.
             if (search is { Windowed: true } && page.Count > 0
-                && await ConversationSearch.AnyUncheckedAsync(db, Reached($"{ById} WHERE {ConversationSearch.SqliteBelowWindow}")!, [.. page.Select(r => r.Conversation.Id)], ct))
+                && await ConversationSearch.AnyUncheckedAsync(db, BelowWindow(search), [.. page.Select(r => r.Conversation.Id)], ct))
             {
-                search = await ConversationSearch.CompleteAsync(db, search, ct);
+                search = await ConversationSearch.CompleteAsync(db, member.CompanyId, search, ct);
                 page = await PageAsync(folder);
             }
 
@@ -157,7 +158,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
     public async Task<FolderCounts> CountsAsync(TeamMember member, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == member.CompanyId, ct);
-        return await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), null, ct);
+        return (await CountAsync(member, new ConversationFilter(), TimeZones.Find(company.TimeZone), null, ct)).Counts;
     }
 
     public async Task<ConversationDetail> DetailAsync(TeamMember member, Guid id, CancellationToken ct)
@@ -256,13 +257,14 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
     /// a common word or several large tags then read about as many rows as the cap instead of every match, and "1,000+"
     /// is all a person needs to know to narrow the filter.
     /// </summary>
-    private async Task<FolderCounts> CountAsync(TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search, CancellationToken ct)
+    private async Task<(FolderCounts Counts, SearchMatches? Search)> CountAsync(
+        TeamMember member, ConversationFilter f, TimeZoneInfo zone, SearchMatches? search, CancellationToken ct)
     {
         if (CountedByCounters(f))
         {
             var rows = await Counters(member, f).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
             int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
-            return new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+            return (new FolderCounts(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived)), search);
         }
 
         if (CountedByTagCounters(f, out var tag))
@@ -270,20 +272,27 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
             // Capped as a counted tag always was, so the answer does not depend on which way it was taken.
             var rows = await TagCounters(member, f, tag).GroupBy(k => k.Folder).Select(g => new { Folder = g.Key, Count = g.Sum(k => k.Count) }).ToListAsync(ct);
             int Of(Folder folder) => rows.FirstOrDefault(c => c.Folder == folder)?.Count ?? 0;
-            return FolderCounts.Limited(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived));
+            return (FolderCounts.Limited(Of(Folder.New), Of(Folder.Active), Of(Folder.Archived)), search);
         }
 
         // One query with a limited count per folder, each folder filtered on its own so that it reads its inbox index. A
-        // windowed search counts what its list holds: every match of an open folder; the archive is counted from the index.
+        // windowed search counts what its list holds: every match of an open folder. SQLite counts the archive from the
+        // index; PostgreSQL counts the window's part of it, which says "more than the cap" or is listed whole and counted again.
         const int past = FolderCounts.Cap + 1;
-        var archived = (ArchiveFromTheFilter(member, f, zone, search) ?? Filtered(member, f with { Folder = Folder.Archived }, zone, search).Select(c => c.Id)).Take(past);
-        if (search is { Windowed: true }) search = search with { ListedFrom = 0 };
-        var @new = Filtered(member, f with { Folder = Folder.New }, zone, search).Select(c => c.Id).Take(past);
-        var active = Filtered(member, f with { Folder = Folder.Active }, zone, search).Select(c => c.Id).Take(past);
+        var archiveOfTheWindow = search is { ListedFromId: not null } && !string.IsNullOrWhiteSpace(f.Search);
+        var archived = (ArchiveFromTheFilter(member, f, zone, search)
+            ?? (archiveOfTheWindow
+                ? ConversationSearch.InWindow(Filtered(member, f with { Folder = Folder.Archived }, zone, search!.Unwindowed()), search)
+                : Filtered(member, f with { Folder = Folder.Archived }, zone, search)).Select(c => c.Id)).Take(past);
+        var listed = search is { Windowed: true } ? search.Unwindowed() : search;
+        var @new = Filtered(member, f with { Folder = Folder.New }, zone, listed).Select(c => c.Id).Take(past);
+        var active = Filtered(member, f with { Folder = Folder.Active }, zone, listed).Select(c => c.Id).Take(past);
         var counted = await db.Companies.Where(c => c.Id == member.CompanyId)
             .Select(_ => new { New = @new.Count(), Active = active.Count(), Archived = archived.Count() })
             .FirstAsync(ct);
-        return FolderCounts.Limited(counted.New, counted.Active, counted.Archived);
+        if (archiveOfTheWindow && counted.Archived <= FolderCounts.Cap)
+            return await CountAsync(member, f, zone, await ConversationSearch.CompleteAsync(db, member.CompanyId, search!, ct), ct);
+        return (FolderCounts.Limited(counted.New, counted.Active, counted.Archived), search);
     }
 
     /// <summary>
@@ -329,6 +338,11 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
         var sql = oneAssignee ? ByAssigneeInbox : ByInbox;
         return Reached(common is null ? sql : $"{sql} WHERE {ConversationSearch.SqliteWalkCondition(common)}");
     }
+
+    /// <summary>A windowed search's conversations below its window, which a page's walk returns unchecked.</summary>
+    private IQueryable<Conversation> BelowWindow(SearchMatches search) => search.ListedFromId is null
+        ? Reached($"{ById} WHERE {ConversationSearch.SqliteBelowWindow}")!
+        : ConversationSearch.BelowWindow(db.Conversations, search);
 
     private const string ByInbox = "SELECT * FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_LastMessageAt_Id_ClientId";
     private const string ByAssigneeInbox = "SELECT * FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_AssigneeId_LastMessageAt_Id_ClientId";

@@ -10,8 +10,9 @@ namespace Parley.Server.Conversations;
 public sealed class SearchOptions
 {
     /// <summary>
-    /// SQLite: a common text is listed for every open conversation and this many before the oldest of them
-    /// (<see cref="ConversationSearch.ListAsync"/>); the older ones only when a page reaches them.
+    /// The owner's and supervisor's search of a common text is listed for every open conversation and this many before
+    /// the oldest of them (<see cref="ConversationSearch.ListAsync"/>); the older ones only when a page or the archive's
+    /// count reaches them.
     /// </summary>
     public int ListedBeforeOpen { get; set; } = 20_000;
 }
@@ -35,18 +36,22 @@ public enum SearchPlan
 /// reads that list instead of the index again. Whether any message matched is known, so a text no message has is not
 /// looked for in each conversation's messages.
 /// </summary>
-public sealed record SearchMatches(string Text, SearchPlan Plan, bool AnyMessages, long ListedFrom = 0)
+public sealed record SearchMatches(string Text, SearchPlan Plan, bool AnyMessages, long ListedFrom = 0, Guid? ListedFromId = null)
 {
     /// <summary>Whether the matches were listed: a text shorter than a trigram has no index to list them from.</summary>
     public bool Listed => ConversationSearch.Indexed(Text);
 
     /// <summary>
-    /// SQLite, a common text: only the matches of the conversations from this rowid on are listed (the newest ones and
-    /// every open one; <see cref="ConversationSearch.ListAsync"/>), 0 when all of them are. A page walked under such a list
-    /// also returns the older conversations it reaches, unchecked, and is read again after <see cref="ConversationSearch.CompleteAsync"/>
-    /// if it holds one; a count leaves them out.
+    /// A common text: only the matches of the conversations from a point on are listed (the newest ones and every open
+    /// one; <see cref="ConversationSearch.ListAsync"/>): SQLite's from the conversation rowid <see cref="ListedFrom"/>,
+    /// PostgreSQL's from the conversation id <see cref="ListedFromId"/> (ids are made in time order). A page walked under
+    /// such a list also returns the older conversations it reaches, unchecked, and is read again after
+    /// <see cref="ConversationSearch.CompleteAsync"/> if it holds one; a count leaves them out.
     /// </summary>
-    public bool Windowed => ListedFrom > 0;
+    public bool Windowed => ListedFrom > 0 || ListedFromId is not null;
+
+    /// <summary>The same list read as a whole: what it holds of the open folders is all of their matches.</summary>
+    public SearchMatches Unwindowed() => this with { ListedFrom = 0, ListedFromId = null };
 }
 
 /// <summary>
@@ -74,32 +79,57 @@ public static class ConversationSearch
     /// matching message, and the clients' ids.
     /// </summary>
     /// <remarks>
-    /// <paramref name="listedBeforeOpen"/>: on SQLite, a text more than <see cref="RareMatches"/> conversations have is
-    /// listed only for the open conversations and this many before the oldest of them (by rowid), where a page of the
-    /// inbox almost always finds its matches: the whole list of a city's 64,000 conversations took 20–90 ms at 1 M, such
-    /// a window's a few. Null lists every match.
+    /// <paramref name="listedBeforeOpen"/>: a common text is listed only for the open conversations and this many before
+    /// the oldest of them (by rowid on SQLite, by id on PostgreSQL), where a page of the inbox almost always finds its
+    /// matches: the whole list of a city's 64,000 conversations took 20–90 ms at 1 M on SQLite and 0.4–1.5 s on PostgreSQL
+    /// (a bitmap heap scan reads every candidate message), a window's a few percent of that. SQLite calls a text common
+    /// when more than <see cref="RareMatches"/> conversations have it (counted from its index); PostgreSQL would read the
+    /// trigram index once more for that (40–65 ms for a city), so it lists the window first and lists the rest at once
+    /// when the window holds too few matches for the archive's capped count. Null lists every match.
     /// </remarks>
     public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
     {
         if (!Indexed(text)) return new SearchMatches(text, SearchPlan.CheckEachConversation, AnyMessages: true);
-        var (conversations, clients, from) = db.Database.IsSqlite()
+        var (conversations, clients, from, fromId) = db.Database.IsSqlite()
             ? await ListSqliteAsync(db, companyId, text, listedBeforeOpen, ct)
-            : await ListPostgresAsync(db, companyId, text, ct);
-        var plan = conversations > RareMatches || clients > RareMatches ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
-        return new SearchMatches(text, plan, AnyMessages: conversations > 0, from);
+            : await ListPostgresAsync(db, companyId, text, listedBeforeOpen, ct);
+        var plan = conversations > RareMatches || clients > RareMatches || fromId is not null ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
+        return new SearchMatches(text, plan, AnyMessages: conversations > 0, from, fromId);
     }
 
-    /// <summary>SQLite: lists the matches of the conversations below the window too; the search is then complete.</summary>
-    public static async Task<SearchMatches> CompleteAsync(ParleyDbContext db, SearchMatches search, CancellationToken ct)
+    /// <summary>Lists the matches of the conversations below the window too; the search is then complete.</summary>
+    public static async Task<SearchMatches> CompleteAsync(ParleyDbContext db, Guid companyId, SearchMatches search, CancellationToken ct)
     {
         if (!search.Windowed) return search;
-        await ListRowsAsync(db, Phrase(search.Text), 0, MessageSearchIndex.FirstKeyOf(search.ListedFrom) - 1, ct);
-        await db.Database.ExecuteSqlRawAsync("UPDATE search_window SET ListedFrom = 0", ct);
-        return search with { ListedFrom = 0 };
+        if (search.ListedFromId is { } from)
+        {
+            await ListPostgresRowsAsync(db, companyId, Pattern(search.Text), null, from, ct);
+        }
+        else
+        {
+            await ListRowsAsync(db, Phrase(search.Text), 0, MessageSearchIndex.FirstKeyOf(search.ListedFrom) - 1, ct);
+            await db.Database.ExecuteSqlRawAsync("UPDATE search_window SET ListedFrom = 0", ct);
+        }
+
+        return search.Unwindowed();
     }
 
     /// <summary>SQLite, a windowed search: the condition on a Conversations row that it is below the window.</summary>
     public const string SqliteBelowWindow = "rowid < (SELECT ListedFrom FROM search_window)";
+
+    /// <summary>PostgreSQL, a windowed search: those of the conversations in its window (for the archive's capped count).</summary>
+    public static IQueryable<Conversation> InWindow(IQueryable<Conversation> conversations, SearchMatches search)
+    {
+        var from = search.ListedFromId ?? throw new InvalidOperationException("The search is not windowed on PostgreSQL.");
+        return conversations.Where(c => c.Id.CompareTo(from) >= 0);
+    }
+
+    /// <summary>PostgreSQL, a windowed search: those of the conversations below its window.</summary>
+    public static IQueryable<Conversation> BelowWindow(IQueryable<Conversation> conversations, SearchMatches search)
+    {
+        var from = search.ListedFromId ?? throw new InvalidOperationException("The search is not windowed on PostgreSQL.");
+        return conversations.Where(c => c.Id.CompareTo(from) < 0);
+    }
 
     /// <summary>
     /// SQLite, a windowed search: whether any of these conversations (a page walked under the window), read from
@@ -112,16 +142,17 @@ public static class ConversationSearch
         return belowWindow.Where(c => ids.Contains(c.Id) && !clients.Contains(c.ClientId)).AnyAsync(ct);
     }
 
-    /// <summary>Empties the temporary tables: the connection goes back to the pool without the request's matches.</summary>
+    /// <summary>
+    /// Empties the temporary tables: the connection goes back to the pool without the request's matches. PostgreSQL's
+    /// are emptied by the inbox's commit.
+    /// </summary>
     public static async Task ForgetAsync(ParleyDbContext db, SearchMatches search, CancellationToken ct)
     {
-        if (!search.Listed) return;
-        await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
-            ? "DELETE FROM search_conversation_rows; DELETE FROM search_clients; DELETE FROM search_window;"
-            : "DELETE FROM search_conversations; DELETE FROM search_clients;", ct);
+        if (!search.Listed || !db.Database.IsSqlite()) return;
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM search_conversation_rows; DELETE FROM search_clients; DELETE FROM search_window;", ct);
     }
 
-    private static async Task<(int Conversations, int Clients, long From)> ListSqliteAsync(
+    private static async Task<(int Conversations, int Clients, long From, Guid? FromId)> ListSqliteAsync(
         ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
     {
         // New messages wait to be indexed in batches; whatever was committed before this search is indexed first.
@@ -143,7 +174,7 @@ public static class ConversationSearch
             WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {phrase}) AND CompanyId = {companyId}
             """, ct);
         // A window holds fewer matches than the whole, which has more than a rare text's.
-        return (from > 0 ? Math.Max(conversations, RareMatches + 1) : conversations, clients, from);
+        return (from > 0 ? Math.Max(conversations, RareMatches + 1) : conversations, clients, from, null);
     }
 
     /// <summary>
@@ -187,30 +218,74 @@ public static class ConversationSearch
         public long? Newest { get; init; }
     }
 
-    private static async Task<(int Conversations, int Clients, long From)> ListPostgresAsync(ParleyDbContext db, Guid companyId, string text, CancellationToken ct)
+    private static async Task<(int Conversations, int Clients, long From, Guid? FromId)> ListPostgresAsync(
+        ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
     {
+        // Emptied by each commit (the inbox runs in a transaction): a DELETE left their dead rows behind for good, since
+        // nothing vacuums another session's temporary table, and a connection's lists grew with every search on it
+        // until the planner no longer hashed them; the Manager role's counts then took 30 s at 1 M.
         await db.Database.ExecuteSqlRawAsync("""
-            CREATE TEMP TABLE IF NOT EXISTS search_conversations ("Value" uuid PRIMARY KEY);
-            CREATE TEMP TABLE IF NOT EXISTS search_clients ("Value" uuid PRIMARY KEY);
-            DELETE FROM search_conversations;
-            DELETE FROM search_clients;
+            CREATE TEMP TABLE IF NOT EXISTS search_conversations ("Value" uuid PRIMARY KEY) ON COMMIT DELETE ROWS;
+            CREATE TEMP TABLE IF NOT EXISTS search_clients ("Value" uuid PRIMARY KEY) ON COMMIT DELETE ROWS;
             """, ct);
         var pattern = Pattern(text);
-        // The trigram index, always: for a long text (many trigrams) the planner priced the index above reading every
-        // message, and a search for "Івано-Франківськ" read all 9.5 M at 1 M conversations (6–12 s; 1.4 s by the index).
-        // Reset before the inbox's next statement; a failed request's setting is rolled back with the inbox's transaction.
-        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ct);
-        var conversations = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO search_conversations SELECT DISTINCT "ConversationId" FROM "Messages"
-            WHERE "CompanyId" = {companyId} AND "Text" ILIKE {pattern} ESCAPE '\' AND NOT "IsHiddenBlocked" AND "DeletedAt" IS NULL
-            """, ct);
-        await db.Database.ExecuteSqlRawAsync("RESET enable_seqscan", ct);
+        var from = listedBeforeOpen is { } beforeOpen ? await PostgresWindowAsync(db, companyId, beforeOpen, ct) : null;
+        var conversations = await ListPostgresRowsAsync(db, companyId, pattern, from, null, ct);
+        // Too few matches in the window for the archive's count to reach its cap there: the rest is listed now, where a
+        // windowed count would list it later anyway.
+        if (from is { } windowStart && conversations <= FolderCounts.Cap)
+        {
+            conversations += await ListPostgresRowsAsync(db, companyId, pattern, null, windowStart, ct);
+            from = null;
+        }
+
         var clients = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_clients SELECT "Id" FROM "Clients"
             WHERE "CompanyId" = {companyId} AND ("Name" ILIKE {pattern} ESCAPE '\' OR "Username" ILIKE {pattern} ESCAPE '\'
               OR "Email" ILIKE {pattern} ESCAPE '\' OR "Phone" ILIKE {pattern} ESCAPE '\')
             """, ct);
-        return (conversations, clients, 0);
+        return (conversations, clients, 0, from);
+    }
+
+    /// <summary>
+    /// PostgreSQL: lists the conversations with a shown message with the pattern, of those with an id from
+    /// <paramref name="from"/> and below <paramref name="below"/> (each bound optional; a window's range is read from the
+    /// conversation index of the messages and intersected with the trigram index's matches).
+    /// </summary>
+    private static async Task<int> ListPostgresRowsAsync(ParleyDbContext db, Guid companyId, string pattern, Guid? from, Guid? below, CancellationToken ct)
+    {
+        // The trigram index, always: for a long text (many trigrams) the planner priced the index above reading every
+        // message, and a search for "Івано-Франківськ" read all 9.5 M at 1 M conversations (6–12 s; 1.4 s by the index).
+        // Reset before the inbox's next statement; a failed request's setting is rolled back with the inbox's transaction.
+        await db.Database.ExecuteSqlRawAsync("SET enable_seqscan = off", ct);
+        var listed = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO search_conversations SELECT DISTINCT "ConversationId" FROM "Messages"
+            WHERE "CompanyId" = {companyId} AND "Text" ILIKE {pattern} ESCAPE '\' AND NOT "IsHiddenBlocked" AND "DeletedAt" IS NULL
+              AND ({from}::uuid IS NULL OR "ConversationId" >= {from}) AND ({below}::uuid IS NULL OR "ConversationId" < {below})
+            """, ct);
+        await db.Database.ExecuteSqlRawAsync("RESET enable_seqscan", ct);
+        return listed;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the lowest conversation id a windowed search lists, <paramref name="beforeOpen"/> conversations (every
+    /// company's) before the company's oldest open one, or before the newest when none is open; null lists every one.
+    /// </summary>
+    private static async Task<Guid?> PostgresWindowAsync(ParleyDbContext db, Guid companyId, int beforeOpen, CancellationToken ct)
+    {
+        var (@new, active) = (nameof(Folder.New), nameof(Folder.Active));
+        // The open conversations from the inbox index, then the lowest id of them (OFFSET 0 keeps the planner from
+        // walking the primary key from the oldest conversation instead: 1.2 s at 1 M).
+        var oldestOpen = await db.Database.SqlQuery<Guid>($"""
+            SELECT "Id" AS "Value" FROM (SELECT "Id" FROM "Conversations" WHERE "CompanyId" = {companyId} AND "Folder" IN ({@new}, {active}) OFFSET 0) AS o
+            ORDER BY "Id" LIMIT 1
+            """).ToListAsync(ct);
+        var start = oldestOpen is [var oldest] ? oldest : (Guid?)null;
+        var from = await db.Database.SqlQuery<Guid>($"""
+            SELECT "Id" AS "Value" FROM "Conversations" WHERE ({start}::uuid IS NULL OR "Id" < {start})
+            ORDER BY "Id" DESC OFFSET {beforeOpen} LIMIT 1
+            """).ToListAsync(ct);
+        return from is [var first] ? first : null;
     }
 
     /// <summary>
@@ -229,7 +304,9 @@ public static class ConversationSearch
 
         if (db.Database.IsSqlite()) throw new InvalidOperationException("SQLite checks a common text where the folder is walked (SqliteWalkCondition).");
         var listed = db.Database.SqlQueryRaw<Guid>("""SELECT "Value" FROM search_conversations""");
-        return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId));
+        if (search.ListedFromId is not { } from) return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId));
+        // Below the window a conversation is returned unchecked (see SearchMatches.Windowed).
+        return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId) || c.Id.CompareTo(from) < 0);
     }
 
     /// <summary>

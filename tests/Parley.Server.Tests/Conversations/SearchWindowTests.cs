@@ -12,10 +12,11 @@ using static Parley.Server.Tests.Infrastructure.Api;
 namespace Parley.Server.Tests.Conversations;
 
 /// <summary>
-/// A text more conversations have than a rare one (<see cref="ConversationSearch.RareMatches"/>): SQLite lists the
-/// owner's matches only for a window of the newest conversations (the tests' is 100 before the oldest open one), and
-/// lists the rest when a page reaches below it; the Manager role's search lists them all. Either way the pages and the
-/// counts are the truth, on both databases.
+/// A text more conversations have than a rare one (<see cref="ConversationSearch.RareMatches"/>): the owner's matches
+/// are listed only for a window of the newest conversations (the tests' is 1,500 before the oldest open one), and the
+/// rest when a page reaches below it or, on PostgreSQL, when the window holds too few for the archive's capped count
+/// (a period filter here); the Manager role's search lists them all. Either way the pages and the counts are the truth,
+/// on both databases.
 /// </summary>
 public abstract class SearchWindowTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ParleyApp

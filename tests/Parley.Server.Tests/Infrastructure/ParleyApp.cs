@@ -86,9 +86,9 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Parley", ConnectionString);
         builder.UseSetting("Parley:Demo:Seed", "true");
         builder.UseSetting("Parley:Demo:Password", Password);
-        // SQLite lists a common text's matches for a window of the newest conversations (SearchOptions): a small one here,
-        // so that a test's pages reach past it.
-        builder.UseSetting("Parley:Search:ListedBeforeOpen", "100");
+        // A common text's matches are listed for a window of the newest conversations (SearchOptions): a small one here,
+        // so that a test's pages reach past it, but with more matches than the archive's capped count needs.
+        builder.UseSetting("Parley:Search:ListedBeforeOpen", "1500");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
