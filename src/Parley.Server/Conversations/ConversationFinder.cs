@@ -49,11 +49,11 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
 
         // Every query of the request runs on one connection: a search lists its matches on it once (on SQLite a failed
         // request's list is emptied by the next search on the connection; PostgreSQL's commit or rollback empties it).
-        // On PostgreSQL that takes a transaction: Npgsql
-        // multiplexes the statements outside one over its physical connections (Database.TunePostgres). There the
-        // server's frequent statements are prepared, and PostgreSQL may then keep one generic plan for a statement after
-        // its fifth run; the inbox's are planned for their values instead (a generic plan cannot tell a week of the
-        // archive from all of it: the owner's "last 7 days" took 250 ms with one, 7 ms without), until the transaction ends.
+        // On PostgreSQL that takes a transaction: Npgsql multiplexes the statements outside one over its physical
+        // connections (Database.TunePostgres). There the server's frequent statements are prepared, and PostgreSQL may
+        // then keep one generic plan for a statement after its fifth run; the inbox's are planned for their values
+        // instead (a generic plan cannot tell a week of the archive from all of it: the owner's "last 7 days" took 250 ms
+        // with one, 7 ms without), until the transaction ends.
         var postgres = db.Database.IsNpgsql();
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = postgres ? await db.Database.BeginTransactionAsync(ct) : null;
