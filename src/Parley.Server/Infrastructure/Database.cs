@@ -39,6 +39,7 @@ public static class Database
         {
             connectionString = PrepareSqlite(connectionString);
             SqliteStatementCache.Install();
+            SqliteGroupCommit.PrepareConnection = SqlitePragmas.Apply;
             services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddPooledDbContextFactory<SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
@@ -179,7 +180,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    internal static void Apply(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle }) return;
         if (Prepared.TryGetValue(handle, out _)) return;
