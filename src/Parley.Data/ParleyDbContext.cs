@@ -84,7 +84,7 @@ public abstract class ParleyDbContext(DbContextOptions options) : IdentityUserCo
         v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 }
 
-public sealed partial class SqliteParleyDbContext(DbContextOptions<SqliteParleyDbContext> options) : ParleyDbContext(options)
+public sealed class SqliteParleyDbContext(DbContextOptions<SqliteParleyDbContext> options) : ParleyDbContext(options)
 {
     private SemaphoreSlim Gate => SqliteWriteGate.For(Database.GetConnectionString());
 
@@ -103,13 +103,10 @@ public sealed partial class SqliteParleyDbContext(DbContextOptions<SqliteParleyD
         }
     }
 
-    // Inside an explicit transaction the gate is already held by it. A context whose connection is closed (the common
-    // case: EF opens it per query) joins the group commit; one that holds its connection open writes on it.
+    // Inside an explicit transaction the gate is already held by it.
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (Database.CurrentTransaction is not null) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        if (Database.GetDbConnection().State == System.Data.ConnectionState.Closed && Database.GetConnectionString() is { } connectionString)
-            return await SqliteGroupCommit.For(connectionString).SaveAsync(this, acceptAllChangesOnSuccess, cancellationToken);
         var gate = Gate;
         await gate.WaitAsync(cancellationToken);
         try

@@ -39,7 +39,6 @@ public static class Database
         {
             connectionString = PrepareSqlite(connectionString);
             SqliteStatementCache.Install();
-            SqliteGroupCommit.PrepareConnection = SqlitePragmas.Apply;
             services.AddDbContextPool<ParleyDbContext, SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddPooledDbContextFactory<SqliteParleyDbContext>((sp, o) => UseSqlite(o, connectionString).AddInterceptors(Interceptors(sp)), PoolSize);
             services.AddScoped<IDbContextFactory<ParleyDbContext>, ContextFactory<SqliteParleyDbContext>>();
@@ -180,7 +179,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    internal static void Apply(DbConnection connection)
+    private static void Apply(DbConnection connection)
     {
         if (connection is not SqliteConnection { Handle: { } handle }) return;
         if (Prepared.TryGetValue(handle, out _)) return;
