@@ -17,6 +17,15 @@ public sealed class SearchOptions
     public int ListedBeforeOpen { get; set; } = 20_000;
 }
 
+/// <summary>
+/// How much of a common text's matches a search lists at first (<see cref="ConversationSearch.ListAsync"/>): every open
+/// conversation, and then either <see cref="BeforeOpen"/> conversations before the oldest of them (the owner and
+/// supervisor, whose archive is counted from the index itself), or, for a member who sees only their own archive of
+/// <see cref="OwnArchive"/> conversations (SQLite), the newest matches among which that archive should pass its capped
+/// count.
+/// </summary>
+public sealed record SearchWindow(int BeforeOpen, int OwnArchive = 0);
+
 /// <summary>How a search is joined to the inbox: decided once per request from how many matches the text has.</summary>
 public enum SearchPlan
 {
@@ -79,20 +88,22 @@ public static class ConversationSearch
     /// matching message, and the clients' ids.
     /// </summary>
     /// <remarks>
-    /// <paramref name="listedBeforeOpen"/>: a common text is listed only for the open conversations and this many before
-    /// the oldest of them (by rowid on SQLite, by id on PostgreSQL), where a page of the inbox almost always finds its
-    /// matches: the whole list of a city's 64,000 conversations took 20–90 ms at 1 M on SQLite and 0.4–1.5 s on PostgreSQL
-    /// (a bitmap heap scan reads every candidate message), a window's a few percent of that. SQLite calls a text common
-    /// when more than <see cref="RareMatches"/> conversations have it (counted from its index); PostgreSQL would read the
-    /// trigram index once more for that (40–65 ms for a city), so it lists the window first and lists the rest at once
-    /// when the window holds too few matches for the archive's capped count. Null lists every match.
+    /// <paramref name="window"/>: a common text is listed only for the open conversations and
+    /// <see cref="SearchWindow.BeforeOpen"/> before the oldest of them (by rowid on SQLite, by id on PostgreSQL), where a
+    /// page of the inbox almost always finds its matches: the whole list of a city's 64,000 conversations took 20–90 ms at
+    /// 1 M on SQLite and 0.4–1.5 s on PostgreSQL (a bitmap heap scan reads every candidate message), a window's a few
+    /// percent of that. SQLite calls a text common when more than <see cref="RareMatches"/> conversations have it (counted
+    /// from its index); PostgreSQL would read the trigram index once more for that (40–65 ms for a city), so it lists the
+    /// window first and lists the rest at once when the window holds too few matches for the archive's capped count. A
+    /// window for a member's own archive (<see cref="SearchWindow.OwnArchive"/>) is SQLite's only: PostgreSQL lists every
+    /// match for it, as it does for null.
     /// </remarks>
-    public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
+    public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, SearchWindow? window, CancellationToken ct)
     {
         if (!Indexed(text)) return new SearchMatches(text, SearchPlan.CheckEachConversation, AnyMessages: true);
         var (conversations, clients, from, fromId) = db.Database.IsSqlite()
-            ? await ListSqliteAsync(db, companyId, text, listedBeforeOpen, ct)
-            : await ListPostgresAsync(db, companyId, text, listedBeforeOpen, ct);
+            ? await ListSqliteAsync(db, companyId, text, window, ct)
+            : await ListPostgresAsync(db, companyId, text, window is { OwnArchive: 0 } ? window.BeforeOpen : null, ct);
         var plan = conversations > RareMatches || clients > RareMatches || fromId is not null ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
         return new SearchMatches(text, plan, AnyMessages: conversations > 0, from, fromId);
     }
@@ -153,7 +164,7 @@ public static class ConversationSearch
     }
 
     private static async Task<(int Conversations, int Clients, long From, Guid? FromId)> ListSqliteAsync(
-        ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
+        ParleyDbContext db, Guid companyId, string text, SearchWindow? window, CancellationToken ct)
     {
         // New messages wait to be indexed in batches; whatever was committed before this search is indexed first.
         await Infrastructure.SqliteSearchIndexer.CatchUpAsync(db, ct);
@@ -166,9 +177,13 @@ public static class ConversationSearch
             DELETE FROM search_window;
             """, ct);
         var phrase = Phrase(text);
-        var from = listedBeforeOpen is { } beforeOpen && await CommonAsync(db, phrase, ct) ? await WindowAsync(db, companyId, beforeOpen, ct) : 0;
+        var (conversations, from) = window switch
+        {
+            { OwnArchive: > 0 } own => await ListOwnArchiveWindowAsync(db, companyId, phrase, own.OwnArchive, ct),
+            { } w when await CommonAsync(db, phrase, ct) => await ListWindowAsync(db, companyId, phrase, w.BeforeOpen, ct),
+            _ => (await ListRowsAsync(db, phrase, 0, long.MaxValue, ct), 0L),
+        };
         await db.Database.ExecuteSqlAsync($"INSERT INTO search_window VALUES ({from})", ct);
-        var conversations = await ListRowsAsync(db, phrase, MessageSearchIndex.FirstKeyOf(from), long.MaxValue, ct);
         var clients = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_clients SELECT Id FROM Clients
             WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {phrase}) AND CompanyId = {companyId}
@@ -196,11 +211,64 @@ public static class ConversationSearch
             """).SingleAsync(ct) > RareMatches;
 
     /// <summary>
-    /// The lowest conversation rowid a windowed search lists: <paramref name="beforeOpen"/> conversations before the
-    /// company's oldest open one, so that every open folder is counted exactly from the list and the archive's newest
-    /// pages, recently closed conversations, are in it too. 0: every one.
+    /// Lists a common text's matches for a window of the newest conversations and returns how many it listed and the
+    /// lowest conversation rowid the window holds (0: every one). The window starts at the company's oldest open
+    /// conversation, so that every open folder is counted exactly from the list, and reaches <paramref name="beforeOpen"/>
+    /// conversations further back, where the archive's newest pages (recently closed conversations) are.
     /// </summary>
-    private static async Task<long> WindowAsync(ParleyDbContext db, Guid companyId, int beforeOpen, CancellationToken ct)
+    private static async Task<(int Conversations, long From)> ListWindowAsync(
+        ParleyDbContext db, Guid companyId, string phrase, int beforeOpen, CancellationToken ct)
+    {
+        var open = (await BoundsAsync(db, companyId, ct)).OldestOpen - beforeOpen;
+        var from = open <= 1 ? 0 : open;
+        return (await ListRowsAsync(db, phrase, MessageSearchIndex.FirstKeyOf(from), long.MaxValue, ct), from);
+    }
+
+    /// <summary>
+    /// Lists the matches of the newest conversations among which a member's own archive of <paramref name="ownArchive"/>
+    /// conversations should pass its capped count (<see cref="OwnArchiveConversations"/>), and of every open conversation;
+    /// returns how many it listed (a common text: the sample's count, more than a rare text's) and the lowest conversation
+    /// rowid the list holds every match from (0: every one).
+    /// </summary>
+    /// <remarks>
+    /// The index is read in ascending ranges of keys, which it seeks through: newest first with a limit, it read a long
+    /// word's common trigrams backwards, twice as slow (a long Ukrainian city at 1 M: 125 ms against 68 for 44 % of its
+    /// matches). How far back the range reaches comes from the oldest matches: the first <see cref="RareMatches"/> + 1
+    /// conversations with the text are listed first (which also tells a rare text, listed whole by then), and the newest
+    /// conversations are taken to hold matches as densely as the rowids those span. Where they hold fewer than even the
+    /// average need, the range goes back twice as far, until it holds that many.
+    /// </remarks>
+    private static async Task<(int Conversations, long From)> ListOwnArchiveWindowAsync(
+        ParleyDbContext db, Guid companyId, string phrase, int ownArchive, CancellationToken ct)
+    {
+        // The sample stays listed: true matches below the window, which a count may find and a page below it lists anyway.
+        var sampled = await db.Database.ExecuteSqlAsync($"""
+            INSERT OR IGNORE INTO search_conversation_rows
+            SELECT DISTINCT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH {phrase} LIMIT {RareMatches + 1}
+            """, ct);
+        if (sampled <= RareMatches) return (sampled, 0);
+        var sample = await db.Database.SqlQueryRaw<SampleSpan>("SELECT min(rowid) AS First, max(rowid) AS Last FROM search_conversation_rows").SingleAsync(ct);
+        var (oldestOpen, newest) = await BoundsAsync(db, companyId, ct);
+        var (needed, wanted) = OwnArchiveConversations(ownArchive, newest);
+        var span = (double)wanted * (sample.Last - sample.First + 1) / sampled;
+        var from = Math.Min(newest + 1 - (long)Math.Ceiling(span), oldestOpen);
+        var below = long.MaxValue;
+        while (from > 1)
+        {
+            await ListRowsAsync(db, phrase, MessageSearchIndex.FirstKeyOf(from), below, ct);
+            // Counted in the list, where the sample's part of the range was already.
+            var listed = await db.Database.SqlQuery<int>($"SELECT count(*) AS \"Value\" FROM search_conversation_rows WHERE rowid >= {from}").SingleAsync(ct);
+            if (listed >= needed) return (sampled, from);
+            below = MessageSearchIndex.FirstKeyOf(from) - 1;
+            from -= newest + 1 - from;
+        }
+
+        await ListRowsAsync(db, phrase, 0, below, ct);
+        return (sampled, 0);
+    }
+
+    /// <summary>The rowid of the company's oldest open conversation (with none open, one past the newest), and the newest's.</summary>
+    private static async Task<(long OldestOpen, long Newest)> BoundsAsync(ParleyDbContext db, Guid companyId, CancellationToken ct)
     {
         var (@new, active) = (nameof(Folder.New), nameof(Folder.Active));
         var bounds = await db.Database.SqlQuery<WindowBounds>($"""
@@ -208,8 +276,27 @@ public static class ConversationSearch
                     WHERE CompanyId = {companyId} AND Folder IN ({@new}, {active})) AS OldestOpen,
                    (SELECT max(rowid) FROM Conversations) AS Newest
             """).SingleAsync(ct);
-        var from = Math.Min(bounds.OldestOpen ?? long.MaxValue, (bounds.Newest ?? 0) + 1) - beforeOpen;
-        return from <= 1 ? 0 : from;
+        var newest = bounds.Newest ?? 0;
+        return (Math.Min(bounds.OldestOpen ?? long.MaxValue, newest + 1), newest);
+    }
+
+    /// <summary>
+    /// How many of the newest conversations with a common text (every company's) a member's own archive of
+    /// <paramref name="ownArchive"/> conversations should need for its capped count, from its share of every conversation
+    /// (up to rowid <paramref name="newest"/>): as many as hold the cap's worth on average, and a third more to list for
+    /// chance. Too few is still right, only slower: the count then falls short of the cap and the rest is listed
+    /// (<see cref="CompleteAsync"/>).
+    /// </summary>
+    public static (int Needed, int Wanted) OwnArchiveConversations(int ownArchive, long newest)
+    {
+        var needed = (FolderCounts.Cap + 1.0) * newest / Math.Max(ownArchive, 1);
+        return ((int)Math.Min(int.MaxValue, Math.Ceiling(needed)), (int)Math.Min(int.MaxValue, Math.Ceiling(needed * 1.3)));
+    }
+
+    private sealed class SampleSpan
+    {
+        public long First { get; init; }
+        public long Last { get; init; }
     }
 
     private sealed class WindowBounds

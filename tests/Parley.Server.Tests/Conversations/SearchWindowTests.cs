@@ -15,8 +15,9 @@ namespace Parley.Server.Tests.Conversations;
 /// A text more conversations have than a rare one (<see cref="ConversationSearch.RareMatches"/>): the owner's matches
 /// are listed only for a window of the newest conversations (the tests' is 1,500 before the oldest open one), and the
 /// rest when a page reaches below it or, on PostgreSQL, when the window holds too few for the archive's capped count
-/// (a period filter here); the Manager role's search lists them all. Either way the pages and the counts are the truth,
-/// on both databases.
+/// (a period filter here); the Manager role's search, its own archive here smaller than the capped count, lists them all
+/// (a larger one: <see cref="OwnArchiveSearchTests{TApp}"/>). Either way the pages and the counts are the truth, on both
+/// databases.
 /// </summary>
 public abstract class SearchWindowTests<TApp>(TApp app) : IClassFixture<TApp>
     where TApp : ParleyApp
