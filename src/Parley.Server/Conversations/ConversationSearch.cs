@@ -177,19 +177,15 @@ public static class ConversationSearch
             DELETE FROM search_window;
             """, ct);
         var phrase = Phrase(text);
-        var (conversations, from) = window switch
-        {
-            { OwnArchive: > 0 } own => await ListOwnArchiveWindowAsync(db, companyId, phrase, own.OwnArchive, ct),
-            { } w when await CommonAsync(db, phrase, ct) => await ListWindowAsync(db, companyId, phrase, w.BeforeOpen, ct),
-            _ => (await ListRowsAsync(db, phrase, 0, long.MaxValue, ct), 0L),
-        };
+        var (conversations, from) = window is null
+            ? (await ListRowsAsync(db, phrase, 0, long.MaxValue, ct), 0L)
+            : await ListWindowAsync(db, companyId, phrase, window, ct);
         await db.Database.ExecuteSqlAsync($"INSERT INTO search_window VALUES ({from})", ct);
         var clients = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO search_clients SELECT Id FROM Clients
             WHERE rowid IN (SELECT rowid FROM ClientSearch WHERE ClientSearch MATCH {phrase}) AND CompanyId = {companyId}
             """, ct);
-        // A window holds fewer matches than the whole, which has more than a rare text's.
-        return (from > 0 ? Math.Max(conversations, RareMatches + 1) : conversations, clients, from, null);
+        return (conversations, clients, from, null);
     }
 
     /// <summary>
@@ -204,52 +200,42 @@ public static class ConversationSearch
             WHERE MessageSearch MATCH {phrase} AND rowid >= {firstKey} AND rowid <= {lastKey}
             """, ct);
 
-    /// <summary>Whether more than <see cref="RareMatches"/> conversations (every company's) have the text: reads that many.</summary>
-    private static async Task<bool> CommonAsync(ParleyDbContext db, string phrase, CancellationToken ct) =>
-        await db.Database.SqlQuery<int>($"""
-            SELECT count(*) AS "Value" FROM (SELECT DISTINCT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH {phrase} LIMIT {RareMatches + 1})
-            """).SingleAsync(ct) > RareMatches;
-
     /// <summary>
-    /// Lists a common text's matches for a window of the newest conversations and returns how many it listed and the
-    /// lowest conversation rowid the window holds (0: every one). The window starts at the company's oldest open
-    /// conversation, so that every open folder is counted exactly from the list, and reaches <paramref name="beforeOpen"/>
-    /// conversations further back, where the archive's newest pages (recently closed conversations) are.
-    /// </summary>
-    private static async Task<(int Conversations, long From)> ListWindowAsync(
-        ParleyDbContext db, Guid companyId, string phrase, int beforeOpen, CancellationToken ct)
-    {
-        var open = (await BoundsAsync(db, companyId, ct)).OldestOpen - beforeOpen;
-        var from = open <= 1 ? 0 : open;
-        return (await ListRowsAsync(db, phrase, MessageSearchIndex.FirstKeyOf(from), long.MaxValue, ct), from);
-    }
-
-    /// <summary>
-    /// Lists the matches of the newest conversations among which a member's own archive of <paramref name="ownArchive"/>
-    /// conversations should pass its capped count (<see cref="OwnArchiveConversations"/>), and of every open conversation;
-    /// returns how many it listed (a common text: the sample's count, more than a rare text's) and the lowest conversation
-    /// rowid the list holds every match from (0: every one).
+    /// Lists the matches of a window of the newest conversations and returns how many it listed (a common text: more than
+    /// a rare text's) and the lowest conversation rowid the list holds every match from (0: every one). The oldest
+    /// <see cref="RareMatches"/> + 1 conversations with the text are listed first: fewer are all of them, a rare text,
+    /// listed whole. The window starts at the company's oldest open conversation, so that every open folder is counted
+    /// exactly from the list, and reaches back <see cref="SearchWindow.BeforeOpen"/> conversations, where the archive's
+    /// newest pages (recently closed conversations) are; or, for a member's own archive, as far back as the newest
+    /// conversations in which that archive should pass its capped count (<see cref="OwnArchiveConversations"/>).
     /// </summary>
     /// <remarks>
     /// The index is read in ascending ranges of keys, which it seeks through: newest first with a limit, it read a long
     /// word's common trigrams backwards, twice as slow (a long Ukrainian city at 1 M: 125 ms against 68 for 44 % of its
-    /// matches). How far back the range reaches comes from the oldest matches: the first <see cref="RareMatches"/> + 1
-    /// conversations with the text are listed first (which also tells a rare text, listed whole by then), and the newest
-    /// conversations are taken to hold matches as densely as the rowids those span. Where they hold fewer than even the
-    /// average need, the range goes back twice as far, until it holds that many.
+    /// matches). How far back a member's range reaches comes from the oldest matches: the newest conversations are taken
+    /// to hold matches as densely as the rowids those span. Where they hold fewer than even the average need, the range
+    /// goes back twice as far, until it holds that many. The oldest matches stay listed below the window: true matches,
+    /// which a count may find and a page below the window lists anyway.
     /// </remarks>
-    private static async Task<(int Conversations, long From)> ListOwnArchiveWindowAsync(
-        ParleyDbContext db, Guid companyId, string phrase, int ownArchive, CancellationToken ct)
+    private static async Task<(int Conversations, long From)> ListWindowAsync(
+        ParleyDbContext db, Guid companyId, string phrase, SearchWindow window, CancellationToken ct)
     {
-        // The sample stays listed: true matches below the window, which a count may find and a page below it lists anyway.
         var sampled = await db.Database.ExecuteSqlAsync($"""
             INSERT OR IGNORE INTO search_conversation_rows
             SELECT DISTINCT rowid >> 32 FROM MessageSearch WHERE MessageSearch MATCH {phrase} LIMIT {RareMatches + 1}
             """, ct);
         if (sampled <= RareMatches) return (sampled, 0);
-        var sample = await db.Database.SqlQueryRaw<SampleSpan>("SELECT min(rowid) AS First, max(rowid) AS Last FROM search_conversation_rows").SingleAsync(ct);
         var (oldestOpen, newest) = await BoundsAsync(db, companyId, ct);
-        var (needed, wanted) = OwnArchiveConversations(ownArchive, newest);
+        if (window.OwnArchive <= 0)
+        {
+            var open = oldestOpen - window.BeforeOpen;
+            var start = open <= 1 ? 0 : open;
+            await ListRowsAsync(db, phrase, MessageSearchIndex.FirstKeyOf(start), long.MaxValue, ct);
+            return (sampled, start);
+        }
+
+        var sample = await db.Database.SqlQueryRaw<SampleSpan>("SELECT min(rowid) AS First, max(rowid) AS Last FROM search_conversation_rows").SingleAsync(ct);
+        var (needed, wanted) = OwnArchiveConversations(window.OwnArchive, newest);
         var span = (double)wanted * (sample.Last - sample.First + 1) / sampled;
         var from = Math.Min(newest + 1 - (long)Math.Ceiling(span), oldestOpen);
         var below = long.MaxValue;
