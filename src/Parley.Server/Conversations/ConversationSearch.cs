@@ -92,8 +92,8 @@ public static class ConversationSearch
     /// <see cref="SearchWindow.BeforeOpen"/> before the oldest of them (by rowid on SQLite, by id on PostgreSQL), where a
     /// page of the inbox almost always finds its matches: the whole list of a city's 64,000 conversations took 20–90 ms at
     /// 1 M on SQLite and 0.4–1.5 s on PostgreSQL (a bitmap heap scan reads every candidate message), a window's a few
-    /// percent of that. SQLite calls a text common when more than <see cref="RareMatches"/> conversations have it (counted
-    /// from its index); PostgreSQL would read the trigram index once more for that (40–65 ms for a city), so it lists the
+    /// percent of that. SQLite calls a text common when more than <see cref="RareMatches"/> conversations have it (the first
+    /// that many and one are listed from its index); PostgreSQL would read the trigram index once more for that (40–65 ms for a city), so it lists the
     /// window first and lists the rest at once when the window holds too few matches for the archive's capped count. A
     /// window for a member's own archive (<see cref="SearchWindow.OwnArchive"/>) is SQLite's only: PostgreSQL lists every
     /// match for it, as it does for null.
