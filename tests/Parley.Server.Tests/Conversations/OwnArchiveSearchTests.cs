@@ -145,8 +145,7 @@ public abstract class OwnArchiveSearchTests<TApp>(TApp app) : IClassFixture<TApp
         return seeded;
     }
 
-    private static IEnumerable<string> Newest(IEnumerable<Seeded> rows) =>
-        rows.OrderByDescending(r => r.LastMessageAt).ThenByDescending(r => r.Id.ToString("D"), StringComparer.OrdinalIgnoreCase).Select(r => r.Id.ToString());
+    private static IEnumerable<string> Newest(IEnumerable<Seeded> rows) => InboxOrder(rows, r => r.LastMessageAt, r => r.Id);
 }
 
 public sealed class OwnArchiveSearchTests_Sqlite(SqliteApp app) : OwnArchiveSearchTests<SqliteApp>(app);

@@ -112,8 +112,7 @@ public abstract class SearchWindowTests<TApp>(TApp app) : IClassFixture<TApp>
         return seeded;
     }
 
-    private static IEnumerable<string> Newest(IEnumerable<Seeded> rows) =>
-        rows.OrderByDescending(r => r.LastMessageAt).ThenByDescending(r => r.Id.ToString("D"), StringComparer.OrdinalIgnoreCase).Select(r => r.Id.ToString());
+    private static IEnumerable<string> Newest(IEnumerable<Seeded> rows) => InboxOrder(rows, r => r.LastMessageAt, r => r.Id);
 }
 
 public sealed class SearchWindowTests_Sqlite(SqliteApp app) : SearchWindowTests<SqliteApp>(app);

@@ -85,6 +85,13 @@ public static class Api
         return [.. ids.Take(enough)];
     }
 
+    /// <summary>
+    /// The ids of seeded rows in the inbox's order: newest last message first, ties broken as both databases order ids
+    /// (a GUID's canonical text, ordinally), as <see cref="InboxIdsAsync"/> reads them.
+    /// </summary>
+    public static IEnumerable<string> InboxOrder<T>(IEnumerable<T> rows, Func<T, DateTime> lastMessageAt, Func<T, Guid> id) =>
+        rows.OrderByDescending(lastMessageAt).ThenByDescending(r => id(r).ToString("D"), StringComparer.OrdinalIgnoreCase).Select(r => id(r).ToString());
+
     /// <summary>An inbox page's folder counts.</summary>
     public static (int New, int Active, int Archived) FolderCountsOf(JsonElement counts) =>
         (counts.GetProperty("new").GetInt32(), counts.GetProperty("active").GetInt32(), counts.GetProperty("archived").GetInt32());
