@@ -104,11 +104,11 @@ public static class ConversationSearch
     /// page of the inbox almost always finds its matches: the whole list of a city's 64,000 conversations took 20–90 ms at
     /// 1 M on SQLite and 0.4–1.5 s on PostgreSQL (a bitmap heap scan reads every candidate message), a window's a few
     /// percent of that. SQLite calls a text common when more than <see cref="RareMatches"/> conversations have it (the first
-    /// that many and one are listed from its index); PostgreSQL would read the trigram index once more for that (40–65 ms for a city), so it asks the planner's
-    /// estimate instead: a text it calls rare is listed whole, any other's window first, and the rest at once when the
-    /// window holds too few matches for the archive's capped count. A
-    /// window for a member's own archive (<see cref="SearchWindow.OwnArchive"/>) is SQLite's only: PostgreSQL lists every
-    /// match for it, as it does for null.
+    /// that many and one are listed from its index). PostgreSQL would read the trigram index once more for that (40–65 ms
+    /// for a city), so it asks the planner's estimate instead: a text it calls rare is listed whole, any other's window
+    /// first, and the rest at once when the window holds too few matches for the archive's capped count. A window for a
+    /// member's own archive (<see cref="SearchWindow.OwnArchive"/>) is SQLite's only: PostgreSQL lists every match for it,
+    /// as it does for null.
     /// </remarks>
     public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, SearchWindow? window, CancellationToken ct)
     {
