@@ -119,7 +119,7 @@ public static class ConversationSearch
         var plan = conversations > RareMatches || clients > RareMatches || fromId is not null ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
         var few = plan == SearchPlan.ListMatches && !db.Database.IsSqlite()
             ? new FewMatches(
-                [.. await db.Database.SqlQueryRaw<Guid>("""SELECT "Value" FROM search_conversations""").ToListAsync(ct)],
+                [.. await ListedIds(db).ToListAsync(ct)],
                 [.. await ListedClients(db).ToListAsync(ct)])
             : null;
         return new SearchMatches(text, plan, AnyMessages: conversations > 0, from, fromId) { Few = few };
@@ -423,7 +423,7 @@ public static class ConversationSearch
         }
 
         if (db.Database.IsSqlite()) throw new InvalidOperationException("SQLite checks a common text where the folder is walked (SqliteWalkCondition).");
-        var listed = db.Database.SqlQueryRaw<Guid>("""SELECT "Value" FROM search_conversations""");
+        var listed = ListedIds(db);
         if (search.ListedFromId is not { } from) return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId));
         // Below the window a conversation is returned unchecked (see SearchMatches.Windowed).
         return conversations.Where(c => listed.Contains(c.Id) || clients.Contains(c.ClientId) || c.Id.CompareTo(from) < 0);
