@@ -72,8 +72,14 @@ public sealed class ResourceSampler : IAsyncDisposable
                 var busy = machine.Total - lastMachine.Total is > 0 and var total
                     ? (machine.Busy - lastMachine.Busy) / (double)total * 100 * Environment.ProcessorCount
                     : 0;
-                var sample = new Sample(
-                    (server - lastServer) / wall * 100, SafeServerRss(), (bench - lastBench) / wall * 100, self.WorkingSet64, busy);
+                var serverCpu = (server - lastServer) / wall * 100;
+                var benchCpu = (bench - lastBench) / wall * 100;
+                // /proc/stat charges each timer tick to whatever its CPU is doing at that instant, so short bursts of
+                // work between two ticks read as idle (the bench's sends start when its timers fire, just after a tick),
+                // where a process's own times are its measured run time: the machine was busy at least as long as the
+                // server and the bench were.
+                busy = Math.Min(Math.Max(busy, serverCpu + benchCpu), Environment.ProcessorCount * 100);
+                var sample = new Sample(serverCpu, SafeServerRss(), benchCpu, self.WorkingSet64, busy);
                 lastServer = server;
                 lastBench = bench;
                 lastMachine = machine;
