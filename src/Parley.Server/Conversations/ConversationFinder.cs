@@ -295,6 +295,15 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
         var fromTheFilter = ArchiveFromTheFilter(member, f, zone, search);
         var archiveOfTheWindow = fromTheFilter is null && search is { Windowed: true } && !string.IsNullOrWhiteSpace(f.Search);
         var archive = Filtered(member, f with { Folder = Folder.Archived }, zone, archiveOfTheWindow ? search!.Unwindowed() : search);
+        if (member.SeesEverything && search is { Plan: SearchPlan.CheckEachConversation, Listed: true, Windowed: false } && db.Database.IsNpgsql())
+        {
+            // PostgreSQL walked a common text's whole archive in the table's own order, reading about 1,800 blocks of it
+            // for a surname's 1,001 (22–36 ms at 1 M; a scan that large never stays cached). Newest first it reads the
+            // inbox index, which the inbox keeps cached (about 490 blocks, 14 ms), and stops after as many conversations.
+            // The Manager role's own archive is a range of its assignee index either way.
+            archive = archive.OrderByDescending(c => c.LastMessageAt);
+        }
+
         var archived = (fromTheFilter
             ?? (search is { ListedFromId: not null } && archiveOfTheWindow ? ConversationSearch.InWindow(archive, search) : archive).Select(c => c.Id)).Take(past);
         var listed = search is { Windowed: true } ? search.Unwindowed() : search;
