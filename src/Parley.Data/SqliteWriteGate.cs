@@ -14,6 +14,9 @@ public static class SqliteWriteGate
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
     public static SemaphoreSlim For(string? connectionString) => Gates.GetOrAdd(connectionString ?? "", _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>The writers' queue of the database's search index file (<see cref="Conversations.MessageSearchFile"/>), a file of its own.</summary>
+    public static SemaphoreSlim ForSearch(string? connectionString) => For(Conversations.MessageSearchFile.Schema + ":" + connectionString);
 }
 
 /// <summary>An explicit transaction that holds the write gate until it is disposed.</summary>

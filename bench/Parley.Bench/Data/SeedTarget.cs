@@ -140,12 +140,13 @@ public sealed class SqliteSeedTarget : ISeedTarget
         // The search indexes are FTS5 tables with external content, each kept by triggers named after it.
         var schemaTables = await SchemaAsync("table", null);
         var searches = schemaTables.Where(t => t.Sql.Contains("USING fts5", StringComparison.OrdinalIgnoreCase)).Select(t => t.Name).ToArray();
+        // The message index has a file of its own, fed by a queue that triggers named after it keep.
         var searchQueue = schemaTables.Any(t => t.Name == "MessageSearchQueue");
         var triggers = await SchemaAsync("trigger", tables);
         foreach (var (name, table, _) in triggers)
         {
             if (!name.StartsWith("ConversationCounts_", StringComparison.Ordinal) && !name.StartsWith("TagCounts_", StringComparison.Ordinal)
-                && !searches.Any(search => name.StartsWith(search + "_", StringComparison.Ordinal)))
+                && !searches.Append(searchQueue ? "MessageSearch" : null).Any(search => search is not null && name.StartsWith(search + "_", StringComparison.Ordinal)))
                 throw new InvalidOperationException($"The seeding does not know what trigger {name} on {table} keeps, so it cannot load without it.");
         }
 
@@ -170,21 +171,35 @@ public sealed class SqliteSeedTarget : ISeedTarget
                     await ExecuteAsync("DELETE FROM TagCounts");
                     await ExecuteAsync(Parley.Data.Migrations.Sqlite.TagCountsKey.Backfill);
                 });
-                // Messages queued for the index (DeferredMessageSearch) are in the rebuild: the queue starts empty again.
+                // Messages queued for the index are in its rebuild below: the queue starts empty again.
                 if (searchQueue) await ExecuteAsync("DELETE FROM MessageSearchQueue");
-                // The message index is contentless (its rowids name the conversations): it is filled as its migration fills it.
                 foreach (var search in searches)
-                {
-                    await step($"search index {search}", () => ExecuteAsync(search == "MessageSearch"
-                        ? "INSERT INTO MessageSearch(MessageSearch) VALUES ('delete-all'); " + Parley.Data.Conversations.MessageSearchIndex.Fill
-                        : $"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
-                }
+                    await step($"search index {search}", () => ExecuteAsync($"INSERT INTO {ISeedTarget.Quote(search)}({ISeedTarget.Quote(search)}) VALUES ('rebuild')"));
                 await ExecuteAsync("COMMIT");
             }
             catch
             {
                 await ExecuteAsync("ROLLBACK");
                 throw;
+            }
+
+            // The message index's own file, built from the messages as of one moment after the load: what the server
+            // writes later is queued after that moment and indexed by the server.
+            if (searchQueue)
+            {
+                await step("search index MessageSearch", async () =>
+                {
+                    await Parley.Data.Conversations.MessageSearchFile.AttachAsync(_connection, CancellationToken.None);
+                    try
+                    {
+                        await Parley.Data.Conversations.MessageSearchFile.EnsureAsync(_connection, CancellationToken.None);
+                        await Parley.Data.Conversations.MessageSearchFile.BuildAsync(_connection, CancellationToken.None);
+                    }
+                    finally
+                    {
+                        await Parley.Data.Conversations.MessageSearchFile.DetachAsync(_connection, CancellationToken.None);
+                    }
+                });
             }
         };
     }
@@ -195,14 +210,25 @@ public sealed class SqliteSeedTarget : ISeedTarget
         // ends, and that waits in the queue for its next batch. The index finds what LIKE finds among the shown messages
         // (an ASCII word: both fold its case).
         var shown = Parley.Data.Conversations.MessageSearchIndex.Shown("m");
-        var indexedRows = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearch_docsize");
-        var queued = await ScalarAsync<long>($"SELECT COUNT(*) FROM MessageSearchQueue q JOIN Messages m ON m.rowid = q.MessageRowid WHERE {shown}");
-        var rows = await ScalarAsync<long>($"SELECT COUNT(*) FROM Messages m WHERE {shown}");
-        if (indexedRows + queued != rows)
-            throw new InvalidOperationException($"The search index has {indexedRows:N0} messages and {queued:N0} wait for it; {rows:N0} are shown.");
-        var indexed = await ScalarAsync<long>("SELECT COUNT(*) FROM MessageSearch WHERE MessageSearch MATCH $1", "\"" + word + "\"");
-        var scanned = await ScalarAsync<long>($"SELECT COUNT(*) FROM Messages m WHERE {shown} AND m.Text LIKE $1", "%" + word + "%");
-        return (indexed, scanned);
+        await Parley.Data.Conversations.MessageSearchFile.AttachAsync(_connection, CancellationToken.None);
+        try
+        {
+            var indexedRows = await ScalarAsync<long>("SELECT COUNT(*) FROM search.MessageSearch_docsize");
+            var queued = await ScalarAsync<long>($"""
+                SELECT COUNT(*) FROM MessageSearchQueue q JOIN Messages m ON m.rowid = {Parley.Data.Conversations.MessageSearchIndex.MessageOf("q.EntryKey")}
+                WHERE q.Seq > (SELECT LastSeq FROM search.SearchProgress) AND NOT q.Reindex AND {shown}
+                """);
+            var rows = await ScalarAsync<long>($"SELECT COUNT(*) FROM Messages m WHERE {shown}");
+            if (indexedRows + queued != rows)
+                throw new InvalidOperationException($"The search index has {indexedRows:N0} messages and {queued:N0} wait for it; {rows:N0} are shown.");
+            var indexed = await ScalarAsync<long>("SELECT COUNT(*) FROM search.MessageSearch WHERE MessageSearch MATCH $1", "\"" + word + "\"");
+            var scanned = await ScalarAsync<long>($"SELECT COUNT(*) FROM Messages m WHERE {shown} AND m.Text LIKE $1", "%" + word + "%");
+            return (indexed, scanned);
+        }
+        finally
+        {
+            await Parley.Data.Conversations.MessageSearchFile.DetachAsync(_connection, CancellationToken.None);
+        }
     }
 
     /// <summary>Schema objects of a type (on the given tables), with the SQL that made them.</summary>

@@ -78,6 +78,7 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
         }
         finally
         {
+            if (!string.IsNullOrWhiteSpace(filter.Search)) await ConversationSearch.DetachAsync(db);
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -180,10 +180,23 @@ public static class ConversationSearch
         await db.Database.ExecuteSqlRawAsync("DELETE FROM search_conversation_rows; DELETE FROM search_clients; DELETE FROM search_window;", ct);
     }
 
+    /// <summary>
+    /// SQLite: detaches the message index's file from the request's connection, if a search attached it, before the
+    /// connection goes back to the pool: a write transaction there (<c>BEGIN IMMEDIATE</c>) would take the index file's
+    /// write lock too.
+    /// </summary>
+    public static async Task DetachAsync(ParleyDbContext db)
+    {
+        if (db.Database.IsSqlite() && db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection { State: System.Data.ConnectionState.Open } connection)
+            await MessageSearchFile.DetachAsync(connection, CancellationToken.None);
+    }
+
     private static async Task<(int Conversations, int Clients, long From, Guid? FromId)> ListSqliteAsync(
         ParleyDbContext db, Guid companyId, string text, SearchWindow? window, CancellationToken ct)
     {
-        // New messages wait to be indexed in batches; whatever was committed before this search is indexed first.
+        // The message index has a file of its own, attached for the request (DetachAsync). New messages wait to be
+        // indexed in batches; whatever was committed before this search is indexed first.
+        await MessageSearchFile.AttachAsync((Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection(), ct);
         await Infrastructure.SqliteSearchIndexer.CatchUpAsync(db, ct);
         await db.Database.ExecuteSqlRawAsync("""
             CREATE TEMP TABLE IF NOT EXISTS search_conversation_rows (rowid INTEGER PRIMARY KEY);

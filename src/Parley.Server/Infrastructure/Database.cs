@@ -77,6 +77,25 @@ public static class Database
         }
 
         await db.Database.MigrateAsync();
+        if (db.Database.IsSqlite()) await EnsureSearchFileAsync(db, scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Database)));
+    }
+
+    /// <summary>
+    /// SQLite: the message index's own file (<see cref="Data.Conversations.MessageSearchFile"/>) is made, and filled from
+    /// every message when it is new or another database's, before the server serves anything.
+    /// </summary>
+    private static async Task EnsureSearchFileAsync(ParleyDbContext db, ILogger logger)
+    {
+        if (Data.Conversations.MessageSearchFile.PathFor(db.Database.GetConnectionString()!) is not { } path) return;
+        await using var connection = new SqliteConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync();
+        await Data.Conversations.MessageSearchFile.AttachAsync(connection, CancellationToken.None);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var filled = await Data.Conversations.MessageSearchFile.EnsureAsync(connection, CancellationToken.None);
+#pragma warning disable CA1873 // at most once, at start-up
+        if (filled > 0)
+            logger.LogInformation("Built the search index {Path} from {Messages} messages in {Elapsed}", path, filled, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+#pragma warning restore CA1873
     }
 
     /// <summary>When the SQLite database's migration lock was taken, if it is: by another process, as this one has not.</summary>

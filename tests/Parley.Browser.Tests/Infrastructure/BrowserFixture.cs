@@ -80,7 +80,8 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         if (_site is not null) await _site.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_database + suffix);
+        foreach (var file in new[] { _database, Path.ChangeExtension(_database, ".search.db") })
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
     }
 
     /// <summary>A fresh browser profile (its own storage), so that each test is a new visitor.</summary>

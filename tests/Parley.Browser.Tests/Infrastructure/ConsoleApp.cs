@@ -96,7 +96,8 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
         else if (_sqlitePath is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_sqlitePath + suffix);
+            foreach (var file in new[] { _sqlitePath, Path.ChangeExtension(_sqlitePath, ".search.db") })
+                foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
         }
 
         if (Directory.Exists(_keys)) Directory.Delete(_keys, recursive: true);

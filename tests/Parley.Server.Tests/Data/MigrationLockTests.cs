@@ -47,7 +47,8 @@ public sealed class MigrationLockTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(path + suffix);
+            foreach (var file in new[] { path, Path.ChangeExtension(path, ".search.db") })
+                foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
         }
     }
 

@@ -75,7 +75,8 @@ public abstract class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         else if (_sqlitePath is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_sqlitePath + suffix);
+            foreach (var file in new[] { _sqlitePath, Path.ChangeExtension(_sqlitePath, ".search.db") })
+                foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
         }
     }
 

@@ -30,7 +30,11 @@ namespace Parley.Data.Migrations.Sqlite
             migrationBuilder.Sql("DROP TABLE MessageSearch");
             migrationBuilder.Sql("DELETE FROM MessageSearchQueue");
             migrationBuilder.Sql("CREATE VIRTUAL TABLE MessageSearch USING fts5(Text, content='', contentless_delete=1, tokenize='trigram')");
-            migrationBuilder.Sql(MessageSearchIndex.Fill);
+            migrationBuilder.Sql($"""
+                INSERT INTO MessageSearch (rowid, Text)
+                SELECT {MessageSearchIndex.Key("c.rowid", "m.rowid")}, m.Text FROM Messages m JOIN Conversations c ON c.Id = m.ConversationId
+                WHERE {MessageSearchIndex.Shown("m")}
+                """);
             migrationBuilder.Sql($"""
                 CREATE TRIGGER MessageSearch_Delete AFTER DELETE ON Messages BEGIN
                   DELETE FROM MessageSearch WHERE rowid = {OldKey};
