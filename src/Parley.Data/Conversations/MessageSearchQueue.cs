@@ -127,6 +127,8 @@ public static class MessageSearchFile
             WHERE {MessageSearchIndex.Shown("m")}
             """, ct);
         await transaction.CommitAsync(ct);
+        // The whole index went through the log in one transaction: copied now, and the log file cut back to nothing.
+        await ExecuteAsync(connection, null, $"PRAGMA {Schema}.wal_checkpoint(TRUNCATE)", ct);
         return filled;
     }
 
