@@ -192,7 +192,6 @@ public sealed class SqliteSeedTarget : ISeedTarget
                     await Parley.Data.Conversations.MessageSearchFile.AttachAsync(_connection, CancellationToken.None);
                     try
                     {
-                        await Parley.Data.Conversations.MessageSearchFile.EnsureAsync(_connection, CancellationToken.None);
                         await Parley.Data.Conversations.MessageSearchFile.BuildAsync(_connection, CancellationToken.None);
                     }
                     finally

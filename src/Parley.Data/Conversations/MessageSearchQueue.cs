@@ -100,18 +100,18 @@ public static class MessageSearchFile
     /// </summary>
     public static async Task<long> EnsureAsync(SqliteConnection connection, CancellationToken ct)
     {
-        await ExecuteAsync(connection, null, $"""
-            PRAGMA {Schema}.journal_mode=WAL;
-            CREATE VIRTUAL TABLE IF NOT EXISTS {Schema}.MessageSearch USING fts5(Text, content='', contentless_delete=1, tokenize='trigram');
-            CREATE TABLE IF NOT EXISTS {Schema}.SearchProgress (Id INTEGER PRIMARY KEY CHECK (Id = 1), Token TEXT NOT NULL, LastSeq INTEGER NOT NULL);
-            """, ct);
+        await CreateAsync(connection, ct);
         if (await ScalarAsync(connection, null, $"SELECT (SELECT Token FROM {Schema}.SearchProgress) IS (SELECT Token FROM main.MessageSearchFile)", ct) == 1) return 0;
         return await BuildAsync(connection, ct);
     }
 
-    /// <summary>Fills the index afresh from every shown message (<see cref="EnsureAsync"/>; a bulk load after it has loaded); returns how many.</summary>
+    /// <summary>
+    /// Fills the index afresh from every shown message, its tables made first when missing (<see cref="EnsureAsync"/>; a
+    /// bulk load after it has loaded); returns how many.
+    /// </summary>
     public static async Task<long> BuildAsync(SqliteConnection connection, CancellationToken ct)
     {
+        await CreateAsync(connection, ct);
         // One deferred transaction: the main file is read as of one moment, and every change queued after it has a
         // higher Seq than the one recorded, so it is indexed next.
         await using var transaction = connection.BeginTransaction(deferred: true);
@@ -131,6 +131,12 @@ public static class MessageSearchFile
         await ExecuteAsync(connection, null, $"PRAGMA {Schema}.wal_checkpoint(TRUNCATE)", ct);
         return filled;
     }
+
+    private static Task<int> CreateAsync(SqliteConnection connection, CancellationToken ct) => ExecuteAsync(connection, null, $"""
+        PRAGMA {Schema}.journal_mode=WAL;
+        CREATE VIRTUAL TABLE IF NOT EXISTS {Schema}.MessageSearch USING fts5(Text, content='', contentless_delete=1, tokenize='trigram');
+        CREATE TABLE IF NOT EXISTS {Schema}.SearchProgress (Id INTEGER PRIMARY KEY CHECK (Id = 1), Token TEXT NOT NULL, LastSeq INTEGER NOT NULL);
+        """, ct);
 
     /// <summary>Whether changes wait for the index (read without any write lock).</summary>
     public static async Task<bool> AnyWaitingAsync(SqliteConnection connection, CancellationToken ct) =>

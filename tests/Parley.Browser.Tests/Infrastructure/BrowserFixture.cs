@@ -80,7 +80,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IAsyncDisposable
         if (_site is not null) await _site.DisposeAsync();
         if (_server is not null) await _server.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _database, Path.ChangeExtension(_database, ".search.db") })
+        foreach (var file in new[] { _database, Parley.Data.Conversations.MessageSearchFile.PathFor($"Data Source={_database}")! })
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
     }
 

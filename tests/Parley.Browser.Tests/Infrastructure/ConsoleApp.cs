@@ -96,7 +96,7 @@ public abstract class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetim
         else if (_sqlitePath is not null)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { _sqlitePath, Path.ChangeExtension(_sqlitePath, ".search.db") })
+            foreach (var file in new[] { _sqlitePath, Parley.Data.Conversations.MessageSearchFile.PathFor($"Data Source={_sqlitePath}")! })
                 foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
         }
 

@@ -47,7 +47,7 @@ public sealed class MigrationLockTests
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, Path.ChangeExtension(path, ".search.db") })
+            foreach (var file in new[] { path, Parley.Data.Conversations.MessageSearchFile.PathFor($"Data Source={path}")! })
                 foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
         }
     }
