@@ -170,7 +170,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             return (found.Company, client, found.DuplicateId, found.Open);
         }
 
-        var company = await db.Companies.FirstAsync(c => c.Id == channel.CompanyId, ct);
+        var company = await db.Companies.AsNoTracking().FirstAsync(c => c.Id == channel.CompanyId, ct);
 
         var created = new Client
         {
@@ -200,7 +200,9 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     // client and its company: written as a filter on Clients (EXISTS), SQLite read every client of every company and
     // checked each one. With a client message id, the message this client already sent under it, if any (a resend); EF
     // plans the two cases apart. The open conversation is a left join on the client's conversations on this channel
-    // (index ClientId, ChannelId), newest first; its topics are not read: nothing on a client's message uses them.
+    // (index ClientId, ChannelId), newest first; its topics are not read: nothing on a client's message uses them. The
+    // company is only read: it is built from its columns, not tracked, so that its settings' JSON is not copied for a
+    // snapshot when read and serialized twice more to compare when the message is saved.
     private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, string?, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
         (ParleyDbContext db, Guid channelId, string externalId, string? cmid, CancellationToken ct) => (
             from i in db.ClientIdentities
@@ -209,7 +211,7 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
             join company in db.Companies on c.CompanyId equals company.Id
             from open in db.Conversations.Where(x => x.ClientId == c.Id && x.ChannelId == channelId && x.Folder != Folder.Archived).DefaultIfEmpty()
             orderby open!.CreatedAt descending
-            select new KnownClient(c, company, cmid == null ? null : db.Messages
+            select new KnownClient(c, new Company { Id = company.Id, Name = company.Name, TimeZone = company.TimeZone, Settings = company.Settings, CreatedAt = company.CreatedAt }, cmid == null ? null : db.Messages
                 .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
                     && db.Conversations.Any(x => x.Id == m.ConversationId && x.ClientId == c.Id && x.ChannelId == channelId))
                 .Select(m => (Guid?)m.Id)

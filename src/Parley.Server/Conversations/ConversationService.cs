@@ -290,14 +290,15 @@ internal static class ConversationUnits
     // The reads of every team action, compiled once and sent as one statement (they were four round trips: the
     // conversation with its topics, its client, the company, and for a team message the resend check). Topics are a
     // collection, so EF reads the conversation row first and joins its topics to it. With a client message id, the
-    // team message already sent under it in this conversation (a resend); EF plans the two cases apart.
+    // team message already sent under it in this conversation (a resend); EF plans the two cases apart. The company is
+    // only read: built from its columns, not tracked (see ClientMessageService.Known).
     private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, string?, CancellationToken, Task<Loaded?>>> Load = new(() => EF.CompileAsyncQuery(
         (ParleyDbContext db, Guid id, Guid companyId, string? cmid, CancellationToken ct) => (
             from c in db.Conversations.Include(c => c.Topics)
             where c.Id == id && c.CompanyId == companyId
             join client in db.Clients on c.ClientId equals client.Id
             join company in db.Companies on c.CompanyId equals company.Id
-            select new Loaded(c, client, company, cmid == null ? null : db.Messages
+            select new Loaded(c, client, new Company { Id = company.Id, Name = company.Name, TimeZone = company.TimeZone, Settings = company.Settings, CreatedAt = company.CreatedAt }, cmid == null ? null : db.Messages
                 .Where(m => m.ConversationId == c.Id && m.ClientMessageId == cmid)
                 .Select(m => (Guid?)m.Id)
                 .FirstOrDefault()))
