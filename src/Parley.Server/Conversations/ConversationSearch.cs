@@ -283,13 +283,16 @@ public static class ConversationSearch
         return (sampled, 0);
     }
 
-    /// <summary>The rowid of the company's oldest open conversation (with none open, one past the newest), and the newest's.</summary>
+    /// <summary>
+    /// The rowid of the company's oldest open conversation (with none open, one past the newest), and the newest's. The
+    /// first is the first entry of the company in the open conversations' partial index (<c>IX_Conversations_Open</c>),
+    /// whose condition the query names as written there, for SQLite to know it may read it.
+    /// </summary>
     private static async Task<(long OldestOpen, long Newest)> BoundsAsync(ParleyDbContext db, Guid companyId, CancellationToken ct)
     {
-        var (@new, active) = (nameof(Folder.New), nameof(Folder.Active));
         var bounds = await db.Database.SqlQuery<WindowBounds>($"""
-            SELECT (SELECT min(rowid) FROM Conversations INDEXED BY IX_Conversations_CompanyId_Folder_LastMessageAt_Id_ClientId
-                    WHERE CompanyId = {companyId} AND Folder IN ({@new}, {active})) AS OldestOpen,
+            SELECT (SELECT min(rowid) FROM Conversations INDEXED BY IX_Conversations_Open
+                    WHERE CompanyId = {companyId} AND Folder IN ('New', 'Active')) AS OldestOpen,
                    (SELECT max(rowid) FROM Conversations) AS Newest
             """).SingleAsync(ct);
         var newest = bounds.Newest ?? 0;
@@ -402,11 +405,11 @@ public static class ConversationSearch
     /// </summary>
     private static async Task<Guid?> PostgresWindowAsync(ParleyDbContext db, Guid companyId, int beforeOpen, CancellationToken ct)
     {
-        var (@new, active) = (nameof(Folder.New), nameof(Folder.Active));
-        // The open conversations from the inbox index, then the lowest id of them (OFFSET 0 keeps the planner from
-        // walking the primary key from the oldest conversation instead: 1.2 s at 1 M).
+        // The first entry of the company in the open conversations' partial index (IX_Conversations_Open), whose condition
+        // is named as written there so that the planner may read it (reading every open conversation from the inbox index
+        // and sorting them took about 4.5 ms at 1 M).
         var oldestOpen = await db.Database.SqlQuery<Guid>($"""
-            SELECT "Id" AS "Value" FROM (SELECT "Id" FROM "Conversations" WHERE "CompanyId" = {companyId} AND "Folder" IN ({@new}, {active}) OFFSET 0) AS o
+            SELECT "Id" AS "Value" FROM "Conversations" WHERE "CompanyId" = {companyId} AND "Folder" IN ('New', 'Active')
             ORDER BY "Id" LIMIT 1
             """).ToListAsync(ct);
         var start = oldestOpen is [var oldest] ? oldest : (Guid?)null;
