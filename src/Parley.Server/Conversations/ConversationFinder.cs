@@ -124,13 +124,14 @@ public sealed class ConversationFinder(ParleyDbContext db, TimeProvider time, IO
     }
 
     /// <summary>
-    /// The Manager role's search window: its archive is counted by walking the member's own conversations against the list
-    /// (on SQLite, read from the index instead, a city's 1,000 of one manager's 4 % took 120 ms at 1 M), so the list needs
+    /// The Manager role's search window (SQLite): its archive is counted by walking the member's own conversations against
+    /// the list (read from the index instead, a city's 1,000 of one manager's 4 % took 120 ms at 1 M), so the list needs
     /// enough of the newest matches for that count to pass the cap, about the member's share of them. An archive of at
-    /// most the cap is counted exactly from every match.
+    /// most the cap is counted exactly from every match; PostgreSQL lists every match either way.
     /// </summary>
     private async Task<SearchWindow?> OwnArchiveWindowAsync(TeamMember member, CancellationToken ct)
     {
+        if (!db.Database.IsSqlite()) return null;
         var own = await db.ConversationCounts.Where(k => k.CompanyId == member.CompanyId && k.AssigneeId == member.Id && k.Folder == Folder.Archived)
             .SumAsync(k => k.Count, ct);
         return own > FolderCounts.Cap ? new SearchWindow(0, own) : null;

@@ -23,7 +23,8 @@ public sealed class SearchOptions
 /// How much of a common text's matches a search lists at first (<see cref="ConversationSearch.ListAsync"/>): every open
 /// conversation, and then either <see cref="BeforeOpen"/> conversations before the oldest of them (the owner and
 /// supervisor, whose archive is counted from the index itself), or, for a member who sees only their own archive of
-/// <see cref="OwnArchive"/> conversations, the newest matches among which that archive should pass its capped count.
+/// <see cref="OwnArchive"/> conversations (SQLite), the newest matches among which that archive should pass its capped
+/// count.
 /// </summary>
 public sealed record SearchWindow(int BeforeOpen, int OwnArchive = 0);
 
@@ -106,15 +107,15 @@ public static class ConversationSearch
     /// that many and one are listed from its index). PostgreSQL would read the trigram index once more for that (40–65 ms
     /// for a city), so it asks the planner's estimate instead: a text it calls rare is listed whole, any other's window
     /// first, and the rest at once when the window holds too few matches for the archive's capped count. A window for a
-    /// member's own archive (<see cref="SearchWindow.OwnArchive"/>) is sized from the same estimate on PostgreSQL
-    /// (<see cref="ListPostgresOwnArchiveAsync"/>). Null lists every match.
+    /// member's own archive (<see cref="SearchWindow.OwnArchive"/>) is SQLite's only: PostgreSQL lists every match for it,
+    /// as it does for null.
     /// </remarks>
     public static async Task<SearchMatches> ListAsync(ParleyDbContext db, Guid companyId, string text, SearchWindow? window, CancellationToken ct)
     {
         if (!Indexed(text)) return new SearchMatches(text, SearchPlan.CheckEachConversation, AnyMessages: true);
         var (conversations, clients, from, fromId) = db.Database.IsSqlite()
             ? await ListSqliteAsync(db, companyId, text, window, ct)
-            : await ListPostgresAsync(db, companyId, text, window, ct);
+            : await ListPostgresAsync(db, companyId, text, window is { OwnArchive: 0 } ? window.BeforeOpen : null, ct);
         var plan = conversations > RareMatches || clients > RareMatches || fromId is not null ? SearchPlan.CheckEachConversation : SearchPlan.ListMatches;
         var few = plan == SearchPlan.ListMatches && !db.Database.IsSqlite()
             ? new FewMatches(
@@ -324,7 +325,7 @@ public static class ConversationSearch
     }
 
     private static async Task<(int Conversations, int Clients, long From, Guid? FromId)> ListPostgresAsync(
-        ParleyDbContext db, Guid companyId, string text, SearchWindow? window, CancellationToken ct)
+        ParleyDbContext db, Guid companyId, string text, int? listedBeforeOpen, CancellationToken ct)
     {
         // Emptied by each commit (the inbox runs in a transaction): a DELETE left their dead rows behind for good, since
         // nothing vacuums another session's temporary table, and a connection's lists grew with every search on it
@@ -336,19 +337,10 @@ public static class ConversationSearch
         var pattern = Pattern(text);
         // A text the statistics call rare is listed whole at once: its window would hold too few and the rest be listed
         // next, two reads of the trigram index and two queries for the window's start (about 20 ms at 1 M).
-        var estimate = window is null ? 0 : await PostgresEstimateAsync(db, pattern, ct);
-        int conversations;
-        Guid? from;
-        if (window is { OwnArchive: > 0 } && estimate > RareMatches)
-        {
-            (conversations, from) = await ListPostgresOwnArchiveAsync(db, companyId, pattern, window.OwnArchive, estimate, ct);
-        }
-        else
-        {
-            from = window is null || estimate <= RareMatches ? null : await PostgresWindowAsync(db, companyId, window.BeforeOpen, ct);
-            conversations = await ListPostgresRowsAsync(db, companyId, pattern, from, null, ct);
-        }
-
+        var from = listedBeforeOpen is { } beforeOpen && await PostgresEstimateAsync(db, pattern, ct) > RareMatches
+            ? await PostgresWindowAsync(db, companyId, beforeOpen, ct)
+            : null;
+        var conversations = await ListPostgresRowsAsync(db, companyId, pattern, from, null, ct);
         // Too few matches in the window for the archive's count to reach its cap there: the rest is listed now, where a
         // windowed count would list it later anyway.
         if (from is { } windowStart && conversations <= FolderCounts.Cap)
@@ -413,17 +405,6 @@ public static class ConversationSearch
     /// </summary>
     private static async Task<Guid?> PostgresWindowAsync(ParleyDbContext db, Guid companyId, int beforeOpen, CancellationToken ct)
     {
-        var start = await OldestOpenPostgresAsync(db, companyId, ct);
-        var from = await db.Database.SqlQuery<Guid>($"""
-            SELECT "Id" AS "Value" FROM "Conversations" WHERE ({start}::uuid IS NULL OR "Id" < {start})
-            ORDER BY "Id" DESC OFFSET {beforeOpen} LIMIT 1
-            """).ToListAsync(ct);
-        return from is [var first] ? first : null;
-    }
-
-    /// <summary>PostgreSQL: the id of the company's oldest open conversation, or null when none is open.</summary>
-    private static async Task<Guid?> OldestOpenPostgresAsync(ParleyDbContext db, Guid companyId, CancellationToken ct)
-    {
         // The first entry of the company in the open conversations' partial index (IX_Conversations_Open), whose condition
         // is named as written there so that the planner may read it (reading every open conversation from the inbox index
         // and sorting them took about 4.5 ms at 1 M).
@@ -431,54 +412,12 @@ public static class ConversationSearch
             SELECT "Id" AS "Value" FROM "Conversations" WHERE "CompanyId" = {companyId} AND "Folder" IN ('New', 'Active')
             ORDER BY "Id" LIMIT 1
             """).ToListAsync(ct);
-        return oldestOpen is [var oldest] ? oldest : null;
-    }
-
-    /// <summary>
-    /// PostgreSQL, a member's own archive of <paramref name="ownArchive"/> conversations and a common text the planner
-    /// expects in <paramref name="estimate"/> messages (every company's): lists the matches of the newest conversations
-    /// among which that archive should pass its capped count, as SQLite does (<see cref="OwnArchiveConversations"/>), and
-    /// returns how many conversations it listed and the lowest id it listed from (null: every one). PostgreSQL's share of
-    /// the conversations to list comes from its statistics instead of a sample: the estimate taken as one message a
-    /// conversation, spread evenly, and the conversations' count and ids' quantiles (<c>pg_class</c>, <c>pg_stats</c>;
-    /// gathered by ANALYZE, which autovacuum runs) place the window's start without reading the table. The window reaches
-    /// back to the company's oldest open conversation, so that the open folders are counted from the list. The estimate
-    /// of a short text can be twice the truth (a city of 64,000 conversations: 64,000–146,000), so while the window holds
-    /// fewer matching conversations than the archive needs it goes back twice as far, listing only what it adds.
-    /// </summary>
-    private static async Task<(int Conversations, Guid? From)> ListPostgresOwnArchiveAsync(
-        ParleyDbContext db, Guid companyId, string pattern, int ownArchive, double estimate, CancellationToken ct)
-    {
-        var statistics = await db.Database.SqlQuery<IdQuantiles>($"""
-            SELECT (SELECT reltuples FROM pg_class WHERE oid = '"Conversations"'::regclass)::float8 AS "Conversations",
-                   (SELECT histogram_bounds::text FROM pg_stats
-                    WHERE schemaname = current_schema() AND tablename = 'Conversations' AND attname = 'Id') AS "Bounds"
-            """).SingleAsync(ct);
-        Guid? below = null;
-        var listed = 0;
-        if (statistics is { Conversations: > 0, Bounds: { } text })
-        {
-            var bounds = text.Trim('{', '}').Split(',').Select(Guid.Parse).ToArray();
-            var (needed, wanted) = OwnArchiveConversations(ownArchive, (long)statistics.Conversations);
-            var oldestOpen = await OldestOpenPostgresAsync(db, companyId, ct);
-            for (var share = wanted / estimate; share < 1 && bounds.Length > 1; share *= 2)
-            {
-                var start = bounds[(int)Math.Floor((1 - share) * (bounds.Length - 1))];
-                if (oldestOpen is { } open && open.CompareTo(start) < 0) start = open;
-                if (below is { } end && start.CompareTo(end) >= 0) continue;
-                listed += await ListPostgresRowsAsync(db, companyId, pattern, start, below, ct);
-                if (listed >= needed) return (listed, start);
-                below = start;
-            }
-        }
-
-        return (listed + await ListPostgresRowsAsync(db, companyId, pattern, null, below, ct), null);
-    }
-
-    private sealed class IdQuantiles
-    {
-        public double Conversations { get; init; }
-        public string? Bounds { get; init; }
+        var start = oldestOpen is [var oldest] ? oldest : (Guid?)null;
+        var from = await db.Database.SqlQuery<Guid>($"""
+            SELECT "Id" AS "Value" FROM "Conversations" WHERE ({start}::uuid IS NULL OR "Id" < {start})
+            ORDER BY "Id" DESC OFFSET {beforeOpen} LIMIT 1
+            """).ToListAsync(ct);
+        return from is [var first] ? first : null;
     }
 
     /// <summary>
