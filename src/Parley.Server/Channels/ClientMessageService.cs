@@ -201,17 +201,16 @@ public sealed class ClientMessageService(ParleyDbContext db, IEventBus bus, Chan
     // checked each one. With a client message id, the message this client already sent under it, if any (a resend); EF
     // plans the two cases apart. The open conversation is a left join on the client's conversations on this channel
     // (index ClientId, ChannelId), newest first; its topics are not read: nothing on a client's message uses them. The
-    // company is only read: it is built from its columns, not tracked, so that its settings' JSON is not copied for a
-    // snapshot when read and serialized twice more to compare when the message is saved.
+    // company is read untracked (ConversationUnits.ReadOnlyCompany).
     private static readonly CompiledQuery<Func<ParleyDbContext, Guid, string, string?, CancellationToken, Task<KnownClient?>>> Known = new(() => EF.CompileAsyncQuery(
         (ParleyDbContext db, Guid channelId, string externalId, string? cmid, CancellationToken ct) => (
             from i in db.ClientIdentities
             where i.ChannelId == channelId && i.ExternalId == externalId
             join c in db.Clients on i.ClientId equals c.Id
-            join company in db.Companies on c.CompanyId equals company.Id
+            join company in db.Companies.Select(ConversationUnits.ReadOnlyCompany) on c.CompanyId equals company.Id
             from open in db.Conversations.Where(x => x.ClientId == c.Id && x.ChannelId == channelId && x.Folder != Folder.Archived).DefaultIfEmpty()
             orderby open!.CreatedAt descending
-            select new KnownClient(c, new Company { Id = company.Id, Name = company.Name, TimeZone = company.TimeZone, Settings = company.Settings, CreatedAt = company.CreatedAt }, cmid == null ? null : db.Messages
+            select new KnownClient(c, company, cmid == null ? null : db.Messages
                 .Where(m => m.CompanyId == company.Id && m.ClientMessageId == cmid && m.AuthorKind == AuthorKind.Client
                     && db.Conversations.Any(x => x.Id == m.ConversationId && x.ClientId == c.Id && x.ChannelId == channelId))
                 .Select(m => (Guid?)m.Id)

@@ -287,18 +287,28 @@ internal static class ConversationUnits
 
     private sealed record Loaded(Conversation Conversation, Client Client, Company Company, Guid? SentBefore);
 
+    /// <summary>
+    /// The company as every message reads it (a team action here, a client's message in <c>ClientMessageService</c>): only
+    /// read, so built from its columns instead of tracked. A tracked company had its settings' JSON copied for a snapshot
+    /// when read and serialized twice more to compare at the save, though nothing on a message's path changes it.
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Company, Company>> ReadOnlyCompany = company => new Company
+    {
+        Id = company.Id, Name = company.Name, TimeZone = company.TimeZone, Settings = company.Settings, CreatedAt = company.CreatedAt,
+    };
+
     // The reads of every team action, compiled once and sent as one statement (they were four round trips: the
     // conversation with its topics, its client, the company, and for a team message the resend check). Topics are a
     // collection, so EF reads the conversation row first and joins its topics to it. With a client message id, the
     // team message already sent under it in this conversation (a resend); EF plans the two cases apart. The company is
-    // only read: built from its columns, not tracked (see ClientMessageService.Known).
+    // read untracked (ReadOnlyCompany).
     private static readonly CompiledQuery<Func<ParleyDbContext, Guid, Guid, string?, CancellationToken, Task<Loaded?>>> Load = new(() => EF.CompileAsyncQuery(
         (ParleyDbContext db, Guid id, Guid companyId, string? cmid, CancellationToken ct) => (
             from c in db.Conversations.Include(c => c.Topics)
             where c.Id == id && c.CompanyId == companyId
             join client in db.Clients on c.ClientId equals client.Id
-            join company in db.Companies on c.CompanyId equals company.Id
-            select new Loaded(c, client, new Company { Id = company.Id, Name = company.Name, TimeZone = company.TimeZone, Settings = company.Settings, CreatedAt = company.CreatedAt }, cmid == null ? null : db.Messages
+            join company in db.Companies.Select(ReadOnlyCompany) on c.CompanyId equals company.Id
+            select new Loaded(c, client, company, cmid == null ? null : db.Messages
                 .Where(m => m.ConversationId == c.Id && m.ClientMessageId == cmid)
                 .Select(m => (Guid?)m.Id)
                 .FirstOrDefault()))
